@@ -1,0 +1,108 @@
+/**
+ * The YAML configuration file and the environment, mapped to factory options. The only module that reads
+ * `process.env`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { PerflogConfigError } from './errors.js';
+import type { PerflogOptions, ResolvedPerflogOptions } from './interfaces.js';
+import { resolveOptions } from './options.js';
+
+/** Where `getInstance()` looks for its configuration, relative to the working directory. */
+export const DEFAULT_CONFIG_PATH = 'configs/monitoring_logging.yaml';
+
+/** YAML key path -> option path: the one place snake_case meets camelCase. */
+const KEY_MAP: Readonly<Record<string, string>> = Object.freeze({
+  'metrics_log.enabled': 'file.enabled',
+  'metrics_log.directory': 'logDir',
+  'metrics_log.file_name': 'file.fileName',
+  'metrics_log.max_size_mb': 'file.maxSizeMb',
+  'metrics_log.rotate_interval': 'file.rotateInterval',
+  'metrics_log.sync': 'file.sync',
+  'otlp.enabled': 'otlp.enabled',
+  'otlp.endpoint': 'otlp.endpoint',
+  'otlp.headers': 'otlp.headers',
+  'otlp.timeout_millis': 'otlp.timeoutMillis',
+  'otlp.gen_ai_semconv': 'otlp.genAiSemconv',
+  'log_cleanup.enabled': 'cleanup.enabled',
+  'log_cleanup.retention_days': 'cleanup.retentionDays',
+  'log_cleanup.log_patterns': 'cleanup.logPatterns',
+  'log_cleanup.dry_run': 'cleanup.dryRun',
+  'log_cleanup.check_interval_hours': 'cleanup.checkIntervalHours',
+});
+const OPTION_TO_KEY = new Map(Object.entries(KEY_MAP).map(([yamlKey, option]) => [option, yamlKey]));
+const SECTIONS = new Set(Object.keys(KEY_MAP).map((key) => key.split('.')[0]));
+
+/**
+ * Reads `configs/monitoring_logging.yaml` (or any file of that shape) and returns the factory options it sets.
+ * Relative paths in it resolve against the factory's `baseDir`, not the file's folder.
+ * @throws {PerflogConfigError} when the file cannot be read, is not valid YAML, has an unknown key or a value of the
+ * wrong type or range; the message names the file, the key path and what was expected.
+ * @example const options = loadMonitoringConfig('configs/monitoring_logging.yaml');
+ */
+export function loadMonitoringConfig(path: string): PerflogOptions {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new PerflogConfigError('(file)', 'a readable YAML file', (error as Error).message, path);
+  }
+  const document = parseDocument(text, { uniqueKeys: true });
+  const problem = document.errors[0];
+  if (problem !== undefined) throw new PerflogConfigError('(document)', 'valid YAML', problem.message.split('\n')[0], path);
+  const data: unknown = document.toJS();
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) throw new PerflogConfigError('(document)', 'a mapping of sections', data, path);
+  const options: Record<string, unknown> = {};
+  for (const [section, body] of Object.entries(data as Record<string, unknown>)) {
+    if (!SECTIONS.has(section)) throw new PerflogConfigError(section, `one of the sections ${[...SECTIONS].join(', ')}`, section, path);
+    if (body === null || body === undefined) continue;
+    if (typeof body !== 'object' || Array.isArray(body)) throw new PerflogConfigError(section, 'a mapping', body, path);
+    for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+      const option = KEY_MAP[`${section}.${key}`];
+      if (option === undefined) {
+        const known = Object.keys(KEY_MAP).filter((k) => k.startsWith(`${section}.`)).map((k) => k.slice(section.length + 1));
+        throw new PerflogConfigError(`${section}.${key}`, `one of the known keys (${known.join(', ')})`, key, path);
+      }
+      setPath(options, option, value);
+    }
+  }
+  resolveOptions({ options, file: path, keyOf: (optionPath) => OPTION_TO_KEY.get(optionPath) ?? optionPath });
+  return options;
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const [head, tail] = path.split('.') as [string, string | undefined];
+  if (tail === undefined) {
+    target[head] = value;
+    return;
+  }
+  const inner = (target[head] ??= {}) as Record<string, unknown>;
+  inner[tail] = value;
+}
+
+/** The configuration file `getInstance()` uses: `PERFLOG_CONFIG`, else the default path if it exists. */
+export function findConfigFile(cwd = process.cwd()): string | undefined {
+  const fromEnv = process.env['PERFLOG_CONFIG'];
+  if (fromEnv !== undefined && fromEnv !== '') return resolve(cwd, fromEnv);
+  const candidate = resolve(cwd, DEFAULT_CONFIG_PATH);
+  return existsSync(candidate) ? candidate : undefined;
+}
+
+/** Options set by the environment (code > environment > file > defaults). */
+export function environmentOptions(): PerflogOptions {
+  return {};
+}
+
+/**
+ * Resolves options with the full precedence: `code` > environment > configuration file (`PERFLOG_CONFIG` or the
+ * default path) > defaults.
+ * @internal
+ */
+export function resolveWithEnvironment(code: PerflogOptions = {}): ResolvedPerflogOptions {
+  const file = findConfigFile();
+  const layers = [{ options: code }, { options: environmentOptions() }];
+  if (file !== undefined) layers.push({ options: loadMonitoringConfig(file) });
+  return resolveOptions(...layers);
+}

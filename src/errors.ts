@@ -1,0 +1,97 @@
+import { inspect } from 'node:util';
+
+/**
+ * Thrown when an option, a configuration file or a CLI argument is invalid.
+ * The message names the file (when there is one), the option path, what was expected and what was received.
+ * @example
+ * // configs/monitoring_logging.yaml: log_cleanup.retention_days must be a number > 0 (got -3)
+ */
+export class PerflogConfigError extends Error {
+  override name = 'PerflogConfigError';
+  /** Stable error code: `PERFLOG_INVALID_CONFIG`. */
+  readonly code = 'PERFLOG_INVALID_CONFIG';
+  /** The option path, as the user spelled it (`log_cleanup.retention_days`, `file.maxSizeMb`). */
+  readonly key: string;
+  /** The configuration file, when the bad value came from one. */
+  readonly file: string | undefined;
+
+  constructor(key: string, expected: string, actual: unknown, file?: string) {
+    super(`${file !== undefined ? `${file}: ` : ''}${key} must be ${expected} (got ${describe(actual)})`);
+    this.key = key;
+    this.file = file;
+  }
+}
+
+/** Why a record was dropped. */
+export type DropReason =
+  | 'invalid_type'
+  | 'out_of_range'
+  | 'reserved_attribute'
+  | 'shutdown'
+  | 'write_failed';
+
+/**
+ * Describes one dropped record: handed to `onError`, or thrown (as its `cause`'s kind) with `strict: true`.
+ * `field` is the name as the caller spelled it (`responseTime`, not `duration`).
+ */
+export class PerflogRecordError extends Error {
+  override name = 'PerflogRecordError';
+  /** Stable error code: `PERFLOG_RECORD_DROPPED`. */
+  readonly code = 'PERFLOG_RECORD_DROPPED';
+  readonly reason: DropReason;
+  /** The operation of the dropped record. */
+  readonly operation: string;
+  /** The offending field, when one field was to blame. */
+  readonly field: string | undefined;
+
+  constructor(reason: DropReason, operation: string, field: string | undefined, detail: string) {
+    super(`perflog dropped a "${operation}" record: ${detail}`);
+    this.reason = reason;
+    this.operation = operation;
+    this.field = field;
+  }
+}
+
+/**
+ * Reports that writing to a log file failed (full disk, read-only or vanished directory, ...).
+ * The records in that write are counted in `stats().recordsDropped`; the writer retries on its next flush.
+ */
+export class PerflogWriteError extends Error {
+  override name = 'PerflogWriteError';
+  /** Stable error code: `PERFLOG_WRITE_FAILED`. */
+  readonly code = 'PERFLOG_WRITE_FAILED';
+  /** The file that could not be written. */
+  readonly path: string;
+  /** How many records were lost with this write. */
+  readonly records: number;
+
+  constructor(path: string, records: number, cause: unknown) {
+    super(`perflog could not write ${records} record(s) to ${path}: ${errorMessage(cause)}`, { cause });
+    this.path = path;
+    this.records = records;
+  }
+}
+
+/** Reports a failed export to an OpenTelemetry collector or a user's `LoggerProvider`. */
+export class PerflogExportError extends Error {
+  override name = 'PerflogExportError';
+  /** Stable error code: `PERFLOG_EXPORT_FAILED`. */
+  readonly code = 'PERFLOG_EXPORT_FAILED';
+
+  constructor(message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+  }
+}
+
+/** Everything perflog hands to `onError`. */
+export type PerflogError = PerflogRecordError | PerflogWriteError | PerflogExportError | Error;
+
+/** @internal A short, single-line description of any thrown value, for `error` fields and messages. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message === '' ? error.name : `${error.name}: ${error.message}`;
+  return typeof error === 'string' ? error : inspect(error, { breakLength: Infinity, depth: 1 });
+}
+
+function describe(value: unknown): string {
+  return inspect(value, { breakLength: Infinity, depth: 2, maxStringLength: 120 });
+}

@@ -1,0 +1,22 @@
+export { PerformanceMonitorFactory, getCheckpointMonitor } from './factory.js';
+export type { BuiltinMonitors, MonitorMaker } from './factory.js';
+export { BasePerformanceMonitor } from './base-monitor.js';
+export { LightweightPerformanceMonitor } from './lightweight-monitor.js';
+export { ModuleMetricWriter } from './logger-writer.js';
+export { CheckpointPerformanceMonitor } from './implementations/checkpoint-monitor.js';
+export { LlmPerformanceMonitor } from './implementations/llm-monitor.js';
+export { ToolPerformanceMonitor } from './implementations/tool-monitor.js';
+export { WorkflowPerformanceMonitor } from './implementations/workflow-monitor.js';
+export { loadMonitoringConfig } from './config.js';
+export { DEFAULT_CLEANUP_CONFIG } from './options.js';
+export {
+  registerMonitoring, PERFORMANCE_MONITOR_FACTORY, CHECKPOINT_MONITOR, LLM_MONITOR, TOOL_MONITOR, WORKFLOW_MONITOR,
+} from './di-config.js';
+export type { MonitoringContainer } from './di-config.js';
+export { PerflogConfigError, PerflogRecordError, PerflogWriteError, PerflogExportError } from './errors.js';
+export type { DropReason, PerflogError } from './errors.js';
+export type {
+  AttributeValue, Attributes, MetricType, MetricLogWriter, PerformanceMonitor, RecordOptions, CheckpointRecord,
+  LlmCallRecord, ToolCallRecord, NodeExecutionRecord, PerflogStats, FileOptions, OtlpOptions, LogCleanupConfig,
+  CleanupResult, PerflogOptions, ResolvedPerflogOptions,
+} from './interfaces.js';

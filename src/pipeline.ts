@@ -1,0 +1,109 @@
+/**
+ * One factory's record pipeline: its resolved options, counters, file exporters and error reporting.
+ * @internal
+ */
+import { join } from 'node:path';
+import { diag } from '@opentelemetry/api';
+import type { PerflogError, PerflogRecordError } from './errors.js';
+import { FileExporter } from './exporters/file-exporter.js';
+import type { PerflogStats, ResolvedPerflogOptions } from './interfaces.js';
+import type { RecordForwarder } from './logger-writer.js';
+
+/** Minimum milliseconds between two diag warnings (and two write-failure reports) of one pipeline. */
+const WARN_INTERVAL_MILLIS = 1000;
+
+/** Creates zeroed counters. */
+export function newStats(): PerflogStats {
+  return { recordsWritten: 0, recordsDropped: 0, writeErrors: 0, exportErrors: 0, bytesWritten: 0 };
+}
+
+export class Pipeline {
+  readonly options: ResolvedPerflogOptions;
+  readonly stats: PerflogStats;
+  /** Receives every accepted record besides the files (OTel provider, OTLP shipper). */
+  forwarder: RecordForwarder | undefined;
+  /** Set by `shutdown()`: recording becomes a counted no-op. */
+  isClosed = false;
+  readonly #files = new Map<string, FileExporter>();
+  #lastWarnMs = 0;
+  #suppressedWarnings = 0;
+  #lastWriteReportMs = 0;
+  #shutdown: Promise<void> | undefined;
+
+  constructor(options: ResolvedPerflogOptions, stats: PerflogStats = newStats()) {
+    this.options = options;
+    this.stats = stats;
+  }
+
+  /** The file exporter of `module`, created on first use; `undefined` when files are disabled. */
+  fileFor(module: string): FileExporter | undefined {
+    if (!this.options.file.enabled) return undefined;
+    let exporter = this.#files.get(module);
+    if (exporter === undefined) {
+      exporter = new FileExporter({
+        path: join(this.options.logDir, this.options.file.fileName.replaceAll('{module}', module)),
+        sync: this.options.file.sync,
+        stats: this.stats,
+        report: (error) => this.#reportWriteError(error),
+      });
+      this.#files.set(module, exporter);
+    }
+    return exporter;
+  }
+
+  /** Counts a dropped record, warns through diag (rate-limited) and hands it to `onError`. */
+  drop(error: PerflogRecordError): void {
+    this.stats.recordsDropped++;
+    this.#warn(error.message);
+    this.report(error);
+  }
+
+  /** Calls `onError`; a throwing handler never reaches the app. */
+  report(error: PerflogError): void {
+    const onError = this.options.onError;
+    if (onError === undefined) return;
+    try {
+      onError(error);
+    } catch {
+      // a throwing onError must not turn monitoring into a crash
+    }
+  }
+
+  /** Writes out every buffered line. */
+  flush(): Promise<void> {
+    for (const exporter of this.#files.values()) exporter.flushSync();
+    return Promise.resolve();
+  }
+
+  /** Flushes and closes everything once; later calls return the first promise. */
+  shutdown(): Promise<void> {
+    if (this.#shutdown !== undefined) {
+      diag.warn('perflog: shutdown() called more than once');
+      return this.#shutdown;
+    }
+    this.isClosed = true;
+    for (const exporter of this.#files.values()) exporter.close();
+    this.#shutdown = Promise.resolve();
+    return this.#shutdown;
+  }
+
+  #warn(message: string): void {
+    const now = Date.now();
+    if (now - this.#lastWarnMs < WARN_INTERVAL_MILLIS) {
+      this.#suppressedWarnings++;
+      return;
+    }
+    const suppressed = this.#suppressedWarnings;
+    this.#lastWarnMs = now;
+    this.#suppressedWarnings = 0;
+    diag.warn(suppressed > 0 ? `${message} (and ${suppressed} more since the last warning)` : message);
+  }
+
+  #reportWriteError(error: Error): void {
+    const now = Date.now();
+    if (now - this.#lastWriteReportMs < WARN_INTERVAL_MILLIS) return;
+    this.#lastWriteReportMs = now;
+    diag.warn(error.message);
+    this.report(error);
+  }
+}
