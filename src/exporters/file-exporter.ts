@@ -46,6 +46,15 @@ function untrack(exporter: FileExporter): void {
   }
 }
 
+/**
+ * Whether a writer of this process has `path` (absolute) open as its active file; the cleaner never deletes it.
+ * @internal
+ */
+export function isOpenByWriter(path: string): boolean {
+  for (const exporter of live) if (exporter.path === path) return true;
+  return false;
+}
+
 // 'exit' runs for process.exit(), the end of the event loop, and uncaught exceptions and rejections: writes here
 // are synchronous, so nothing buffered is lost on any normal exit.
 process.on('exit', flushLive);

@@ -1,0 +1,95 @@
+/**
+ * Shared benchmark harness: contenders run in the same process, rounds interleaved (so drift and noise hit all
+ * alike), each round flushed; prints medians, spread and ratios. Timing is printed, never asserted.
+ */
+import { performance } from 'node:perf_hooks';
+
+export type Contender = {
+  /** Records one metric. */
+  op: () => void;
+  /** Brings everything recorded so far to its destination (file written, exporter called). */
+  flush?: () => void | Promise<void>;
+};
+
+export interface RunOptions {
+  rounds: number;
+  opsPerRound: number;
+  /** Rounds run and thrown away first (JIT warm-up). */
+  warmupRounds?: number;
+}
+
+export interface ContenderResult {
+  name: string;
+  /** ns per operation of every measured round. */
+  samples: number[];
+  medianNs: number;
+  p25Ns: number;
+  p75Ns: number;
+}
+
+/** Runs every contender `rounds` times, in a rotating order, and returns per-contender ns/op samples. */
+export async function runInterleaved(contenders: Record<string, Contender>, options: RunOptions): Promise<ContenderResult[]> {
+  const names = Object.keys(contenders);
+  const samples = new Map<string, number[]>(names.map((name) => [name, []]));
+  const warmup = options.warmupRounds ?? 3;
+  for (let round = 0; round < warmup + options.rounds; round++) {
+    const order = names.map((_, i) => names[(i + round) % names.length]!);
+    for (const name of order) {
+      const contender = contenders[name]!;
+      const { op, flush } = contender;
+      const start = performance.now();
+      for (let i = 0; i < options.opsPerRound; i++) op();
+      if (flush !== undefined) await flush();
+      const ns = ((performance.now() - start) * 1e6) / options.opsPerRound;
+      if (round >= warmup) samples.get(name)!.push(ns);
+    }
+  }
+  return names.map((name) => summarize(name, samples.get(name)!));
+}
+
+export function summarize(name: string, values: number[]): ContenderResult {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { name, samples: values, medianNs: quantile(sorted, 0.5), p25Ns: quantile(sorted, 0.25), p75Ns: quantile(sorted, 0.75) };
+}
+
+export function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+/** Prints a table of median ns/op, spread (p25-p75) and the ratio of each contender to `baseline`. */
+export function printRatios(title: string, results: ContenderResult[], baseline: string): void {
+  const base = results.find((r) => r.name === baseline);
+  console.log(`\n${title}`);
+  console.log(`${'contender'.padEnd(24)}${'median ns/op'.padStart(14)}${'p25-p75'.padStart(18)}${`vs ${baseline}`.padStart(14)}`);
+  for (const r of results) {
+    const ratio = base === undefined ? '' : `${(r.medianNs / base.medianNs).toFixed(2)}x`;
+    console.log(`${r.name.padEnd(24)}${r.medianNs.toFixed(0).padStart(14)}${`${r.p25Ns.toFixed(0)}-${r.p75Ns.toFixed(0)}`.padStart(18)}${ratio.padStart(14)}`);
+  }
+}
+
+/** Prints one `ratio:` line, easy to grep from a bench log. */
+export function printRatio(label: string, numerator: ContenderResult | number, denominator: ContenderResult | number): number {
+  const a = typeof numerator === 'number' ? numerator : numerator.medianNs;
+  const b = typeof denominator === 'number' ? denominator : denominator.medianNs;
+  const ratio = a / b;
+  console.log(`ratio: ${label} = ${ratio.toFixed(2)}x`);
+  return ratio;
+}
+
+/** Heap in use after a full GC (needs `node --expose-gc`; `npm run bench` passes it). */
+export function heapAfterGc(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc !== undefined) {
+    gc();
+    gc();
+  }
+  return process.memoryUsage().heapUsed;
+}
+
+export function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
