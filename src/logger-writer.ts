@@ -26,6 +26,7 @@ export interface RecordForwarder {
 export class ModuleMetricWriter implements MetricLogWriter {
   readonly module: string;
   readonly #moduleField: string;
+  /** Names an attribute may not take in this module's own records (base fields and the module's fields). */
   readonly #reserved: ReservedFields;
   readonly #lookup: (module: string) => ModuleMetricWriter;
   #pipeline: Pipeline;
@@ -84,7 +85,8 @@ export class ModuleMetricWriter implements MetricLogWriter {
     let userFields = '';
     if (attributes !== undefined && attributes !== null) {
       if (lift) liftedFields.success = liftedFields.error = undefined;
-      const encoded = encodeAttributes(attributes, this.#reserved, lift);
+      // Generic records (no module fields) only collide with the base fields: `time(op, fn, { model })` is fine.
+      const encoded = encodeAttributes(attributes, fields === '' ? BASE_RESERVED : this.#reserved, lift);
       if (encoded === undefined) return this.#rejectAttribute(operation);
       userFields = encoded;
       if (lift) {
@@ -93,7 +95,11 @@ export class ModuleMetricWriter implements MetricLogWriter {
       }
     }
     const timeMs = Date.now();
-    let line = `{"timestamp":${timeMs / 1000},"metric_type":"${metricType}","operation":${operationJson},"${measureKey}":${measure}`;
+    if (timeMs !== clock.ms) {
+      clock.ms = timeMs;
+      clock.text = `${timeMs / 1000}`;
+    }
+    let line = `{"timestamp":${clock.text},"metric_type":"${metricType}","operation":${operationJson},"${measureKey}":${measure}`;
     if (size !== undefined) line += `,"size":${size}`;
     if (success !== undefined) line += `,"success":${success}`;
     line += this.#moduleField + fields + userFields;
@@ -138,6 +144,11 @@ export class ModuleMetricWriter implements MetricLogWriter {
     this.reject(kind, operation, `attributes.${key}`, value, 'a string, a finite number or a boolean');
   }
 }
+
+const BASE_RESERVED = reservedFields();
+
+/** The last millisecond seen and its encoding: records made in the same millisecond share one number-to-text. */
+const clock = { ms: -1, text: '' };
 
 /** @internal Whether a value is a valid duration in seconds. */
 export function isDuration(value: unknown): value is number {

@@ -13,6 +13,10 @@ import { asModuleWriter, checkCommon, isCount, isOptionalNonNegative } from './r
  */
 export class LlmPerformanceMonitor extends LightweightPerformanceMonitor {
   readonly #writer: ModuleMetricWriter;
+  // The last model/provider pair and its encoding: calls repeat the same few pairs, so most skip the escaping.
+  #model = '';
+  #provider = '';
+  #modelFields = '';
 
   constructor(logger?: MetricLogWriter) {
     super(logger, 'llm');
@@ -45,7 +49,12 @@ export class LlmPerformanceMonitor extends LightweightPerformanceMonitor {
     if (totalTokens === undefined && typeof promptTokens === 'number' && typeof completionTokens === 'number') {
       totalTokens = promptTokens + completionTokens;
     }
-    let fields = `,"model":${encodeString(model)},"provider":${encodeString(provider)}`;
+    if (model !== this.#model || provider !== this.#provider || this.#modelFields === '') {
+      this.#model = model;
+      this.#provider = provider;
+      this.#modelFields = `,"model":${encodeString(model)},"provider":${encodeString(provider)}`;
+    }
+    let fields = this.#modelFields;
     if (typeof promptTokens === 'number') fields += `,"prompt_tokens":${promptTokens}`;
     if (typeof completionTokens === 'number') fields += `,"completion_tokens":${completionTokens}`;
     if (typeof totalTokens === 'number') fields += `,"total_tokens":${totalTokens}`;

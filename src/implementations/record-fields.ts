@@ -3,7 +3,8 @@
  * @internal
  */
 import type { MetricLogWriter, RecordOptions } from '../interfaces.js';
-import { ModuleMetricWriter } from '../logger-writer.js';
+import { ModuleMetricWriter, isDuration } from '../logger-writer.js';
+import { encodeString } from '../record-encoder.js';
 
 /** The perflog writer behind a built-in monitor (built-ins write their own fields, so they need perflog's writer). */
 export function asModuleWriter(logger: MetricLogWriter): ModuleMetricWriter {
@@ -39,4 +40,19 @@ export function isCount(value: unknown): boolean {
 /** Whether `value` is absent or a finite number >= 0 (sizes, optional durations). */
 export function isOptionalNonNegative(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'number' && value >= 0 && value !== Infinity);
+}
+
+/**
+ * Validates and writes a timer whose one module field names what ran (`tool`, `node`): the shape shared by
+ * `recordToolCall` and `recordNodeExecution`.
+ */
+export function writeNamedTimer(
+  writer: ModuleMetricWriter, operation: string, operationJson: string, field: string,
+  name: unknown, record: RecordOptions & { duration: number },
+): void {
+  if (typeof name !== 'string') return writer.reject('invalid_type', operation, field, name, 'a string');
+  const { duration } = record;
+  if (!isDuration(duration)) return writer.rejectNumber(operation, 'duration', duration, 'a finite number of seconds >= 0');
+  writer.writeRecord('timer', operation, operationJson, 'duration', duration, undefined, record.success ?? true,
+    `,"${field}":${encodeString(name)}`, record.attributes, record.error ?? undefined, false);
 }

@@ -1,9 +1,7 @@
 import type { MetricLogWriter, ToolCallRecord } from '../interfaces.js';
 import { LightweightPerformanceMonitor } from '../lightweight-monitor.js';
 import type { ModuleMetricWriter } from '../logger-writer.js';
-import { isDuration } from '../logger-writer.js';
-import { encodeString } from '../record-encoder.js';
-import { asModuleWriter, checkCommon } from './record-fields.js';
+import { asModuleWriter, checkCommon, writeNamedTimer } from './record-fields.js';
 
 /**
  * Monitor of the `tool` module: calls an agent makes to its tools.
@@ -22,13 +20,7 @@ export class ToolPerformanceMonitor extends LightweightPerformanceMonitor {
    * (counted, reported through `onError`); with `strict: true` it throws.
    */
   recordToolCall(record: ToolCallRecord): void {
-    const operation = 'tool_call';
     const writer = this.#writer;
-    if (!checkCommon(writer, operation, record)) return;
-    const { tool, duration } = record;
-    if (typeof tool !== 'string') return writer.reject('invalid_type', operation, 'tool', tool, 'a string');
-    if (!isDuration(duration)) return writer.rejectNumber(operation, 'duration', duration, 'a finite number of seconds >= 0');
-    writer.writeRecord('timer', operation, '"tool_call"', 'duration', duration, undefined, record.success ?? true,
-      `,"tool":${encodeString(tool)}`, record.attributes, record.error ?? undefined, false);
+    if (checkCommon(writer, 'tool_call', record)) writeNamedTimer(writer, 'tool_call', '"tool_call"', 'tool', record.tool, record);
   }
 }
