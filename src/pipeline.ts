@@ -17,6 +17,15 @@ export function newStats(): PerflogStats {
   return { recordsWritten: 0, recordsDropped: 0, writeErrors: 0, exportErrors: 0, bytesWritten: 0 };
 }
 
+/**
+ * A module name as it may appear in a file name: anything but letters, digits, `.`, `_` and `-` becomes `_`, and a
+ * leading dot is escaped, so no module can name a path outside the log directory or a hidden file.
+ */
+export function fileSafe(module: string): string {
+  const safe = module.replace(/[^\w.-]/g, '_');
+  return safe === '' || safe.startsWith('.') ? `_${safe}` : safe;
+}
+
 export class Pipeline {
   readonly options: ResolvedPerflogOptions;
   readonly stats: PerflogStats;
@@ -41,7 +50,7 @@ export class Pipeline {
     let exporter = this.#files.get(module);
     if (exporter === undefined) {
       exporter = new FileExporter({
-        path: join(this.options.logDir, this.options.file.fileName.replaceAll('{module}', module)),
+        path: join(this.options.logDir, this.options.file.fileName.replaceAll('{module}', fileSafe(module))),
         sync: this.options.file.sync,
         stats: this.stats,
         report: (error) => this.#reportWriteError(error),

@@ -1,0 +1,49 @@
+import { expect } from 'chai';
+import { readdirSync } from 'node:fs';
+import { logFiles, makeTempDir, records, removeDir, repoPath, runTs } from './helpers.js';
+
+/** What each example must leave in logs/: module -> operations, in order. */
+const EXPECTED: Record<string, Record<string, string[]>> = {
+  'get-monitors': { checkpoint: ['checkpoint_save'], llm: ['llm_call'] },
+  'record-checkpoint': { checkpoint: ['checkpoint_save', 'checkpoint_load', 'checkpoint_save'] },
+  'record-llm-call': { llm: ['llm_call', 'llm_stream'] },
+  'checkpoint-integration': { checkpoint: ['checkpoint_save', 'checkpoint_load'] },
+  'custom-monitor': { custom: ['custom.embedding', 'queue_depth'] },
+};
+
+describe('examples/', () => {
+  let cwd: string;
+  beforeEach(async () => {
+    cwd = await makeTempDir('perflog-example-');
+  });
+  afterEach(() => removeDir(cwd));
+
+  for (const [name, modules] of Object.entries(EXPECTED)) {
+    it(`${name}.ts runs and writes the SPEC lines`, async () => {
+      const { code, stderr } = await runTs(repoPath('examples', `${name}.ts`), { cwd, env: { PERFLOG_CONFIG: '' } });
+      expect(code, stderr).to.equal(0);
+      expect(await logFiles(cwd)).to.deep.equal(Object.keys(modules).map((m) => `${m}_metrics.log`).sort());
+      for (const [module, operations] of Object.entries(modules)) {
+        const lines = await records(cwd, module);
+        expect(lines.map((r) => r['operation'])).to.deep.equal(operations);
+        for (const record of lines) {
+          expect(Object.keys(record).slice(0, 3)).to.deep.equal(['timestamp', 'metric_type', 'operation']);
+          expect(record['module']).to.equal(module);
+        }
+      }
+    });
+  }
+
+  it('covers every example file but the demo and those tested with their own module', () => {
+    const files = readdirSync(repoPath('examples')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
+    const covered = new Set([...Object.keys(EXPECTED), 'demo', 'manual-cleanup', 'periodic-cleanup']);
+    expect(files.filter((f) => !covered.has(f))).to.deep.equal([]);
+  });
+
+  it('demo.ts simulates an app into logs/ and prints the per-operation table', async () => {
+    const { code, stdout, stderr } = await runTs(repoPath('examples', 'demo.ts'), { cwd, env: { PERFLOG_CONFIG: '', DEMO_MILLIS: '400' } });
+    expect(code, stderr).to.equal(0);
+    expect(stdout).to.match(/checkpoint\s+checkpoint_save/).and.match(/llm\s+llm_call/).and.match(/tool\s+tool_call/);
+    expect((await records(cwd, 'llm')).length).to.be.greaterThan(0);
+  });
+});

@@ -1,0 +1,75 @@
+/** Test helpers: real temporary directories and the lines perflog wrote there. */
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PerformanceMonitorFactory } from '../src/index.js';
+import type { PerflogError, PerflogOptions } from '../src/index.js';
+
+/** A fresh directory under the OS temp dir. */
+export function makeTempDir(prefix = 'perflog-test-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+export function removeDir(dir: string): Promise<void> {
+  return rm(dir, { recursive: true, force: true });
+}
+
+/** Every line of `<baseDir>/logs/<module>_metrics.log`, raw. */
+export async function rawLines(baseDir: string, module: string, logDir = 'logs'): Promise<string[]> {
+  let text: string;
+  try {
+    text = await readFile(join(baseDir, logDir, `${module}_metrics.log`), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  expect(text === '' || text.endsWith('\n'), 'file ends with a newline').to.equal(true);
+  return text.split('\n').slice(0, -1);
+}
+
+/** Every record of a module's active file, parsed. */
+export async function records(baseDir: string, module: string, logDir = 'logs'): Promise<Record<string, unknown>[]> {
+  return (await rawLines(baseDir, module, logDir)).map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** Names of the files in `<baseDir>/logs`. */
+export async function logFiles(baseDir: string, logDir = 'logs'): Promise<string[]> {
+  try {
+    return (await readdir(join(baseDir, logDir))).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** A factory writing into `baseDir` with cleanup off, collecting every `onError` report. */
+export function testFactory(baseDir: string, options: PerflogOptions = {}): { factory: PerformanceMonitorFactory; errors: PerflogError[] } {
+  const errors: PerflogError[] = [];
+  const factory = new PerformanceMonitorFactory({ baseDir, cleanup: { enabled: false }, onError: (error) => errors.push(error), ...options });
+  return { factory, errors };
+}
+
+/** The tsx loader as an absolute URL, so child processes can run TypeScript from any working directory. */
+export const TSX_LOADER = import.meta.resolve('tsx');
+
+/** Runs a TypeScript file in a child Node process; resolves with its exit code and output. */
+export function runTs(file: string, options: { cwd: string; env?: NodeJS.ProcessEnv; args?: string[] }): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, file, ...(options.args ?? [])], {
+      cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
+  });
+}
+
+/** Absolute path of a file under the repository root. */
+export function repoPath(...parts: string[]): string {
+  return join(fileURLToPath(new URL('..', import.meta.url)), ...parts);
+}

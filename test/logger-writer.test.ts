@@ -1,0 +1,149 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import type { Attributes, PerformanceMonitorFactory } from '../src/index.js';
+import { PerflogRecordError } from '../src/index.js';
+import { logFiles, makeTempDir, rawLines, records, removeDir, testFactory } from './helpers.js';
+
+describe('ModuleMetricWriter', () => {
+  let baseDir: string;
+  let factory: PerformanceMonitorFactory;
+  let errors: unknown[];
+
+  beforeEach(async () => {
+    baseDir = await makeTempDir();
+    ({ factory, errors } = testFactory(baseDir));
+  });
+  afterEach(async () => {
+    await factory.shutdown();
+    await removeDir(baseDir);
+  });
+
+  describe('logTimer()', () => {
+    it('writes one timer line with the SPEC key order, success lifted from the attributes', async () => {
+      const writer = factory.getWriter('custom');
+      writer.logTimer('custom.embed', 0.25, { batch: 8, success: false, error: 'Timeout', user: 'u1' });
+      await factory.flush();
+      const [line] = await rawLines(baseDir, 'custom');
+      const record = JSON.parse(line!) as Record<string, unknown>;
+      expect(Object.keys(record)).to.deep.equal(['timestamp', 'metric_type', 'operation', 'duration', 'success', 'module', 'batch', 'user', 'error']);
+      expect(record).to.include({ metric_type: 'timer', operation: 'custom.embed', duration: 0.25, success: false, module: 'custom', error: 'Timeout' });
+      expect(record['timestamp']).to.be.closeTo(Date.now() / 1000, 60);
+    });
+
+    it('drops a negative, NaN or non-number duration, counts it and reports it through onError', async () => {
+      const writer = factory.getWriter('custom');
+      writer.logTimer('a', -1);
+      writer.logTimer('b', Number.NaN);
+      writer.logTimer('c', '1' as unknown as number);
+      writer.logTimer('d', Infinity);
+      await factory.flush();
+      expect(await rawLines(baseDir, 'custom')).to.deep.equal([]);
+      expect(factory.stats()).to.include({ recordsDropped: 4, recordsWritten: 0 });
+      expect(errors).to.have.length(4);
+      expect(errors[0]).to.be.instanceOf(PerflogRecordError).and.include({ reason: 'out_of_range', field: 'seconds', operation: 'a' });
+      expect(errors[2]).to.include({ reason: 'invalid_type' });
+    });
+  });
+
+  describe('logCounter() and logGauge()', () => {
+    it('write value records without success; a counter defaults to 1', async () => {
+      const writer = factory.getWriter('queue');
+      writer.logCounter('jobs_enqueued');
+      writer.logGauge('depth', 17, { queue: 'ingest' });
+      await factory.flush();
+      const [counter, gauge] = await records(baseDir, 'queue');
+      expect(Object.keys(counter!)).to.deep.equal(['timestamp', 'metric_type', 'operation', 'value', 'module']);
+      expect(counter).to.include({ metric_type: 'counter', value: 1 });
+      expect(gauge).to.include({ metric_type: 'gauge', value: 17, queue: 'ingest' });
+    });
+  });
+
+  describe('attributes', () => {
+    it('drops a record whose attribute would overwrite a record field', async () => {
+      factory.getWriter('custom').logGauge('g', 1, { module: 'forged' });
+      factory.getWriter('custom').logGauge('g', 1, { timestamp: 0 });
+      await factory.flush();
+      expect(await rawLines(baseDir, 'custom')).to.deep.equal([]);
+      expect(errors.map((e) => (e as PerflogRecordError).reason)).to.deep.equal(['reserved_attribute', 'reserved_attribute']);
+    });
+
+    it('cannot forge or split a line whatever the strings hold', async () => {
+      const evil = '"}\n{"metric_type":"counter","operation":"forged"}\u2028\u2029\ud800\u0000';
+      factory.getWriter('custom').logTimer(evil, 1, { [evil]: evil, note: evil });
+      await factory.flush();
+      const lines = await rawLines(baseDir, 'custom');
+      expect(lines).to.have.length(1);
+      expect(JSON.parse(lines[0]!)).to.include({ operation: evil, [evil]: evil, note: evil, module: 'custom' });
+    });
+
+    it('keeps a module whose name holds path characters inside the log directory', async () => {
+      factory.getWriter('../../escape\u0000').logCounter('c');
+      factory.getWriter('.hidden').logCounter('c');
+      await factory.flush();
+      expect(await logFiles(baseDir)).to.deep.equal(['_.._.._escape__metrics.log', '_.hidden_metrics.log']);
+      expect((await records(baseDir, '_.._.._escape_'))[0]).to.include({ module: '../../escape\u0000' });
+    });
+  });
+
+  describe('property: any input', () => {
+    const attributeValue = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 20 }), fc.double(), fc.integer(), fc.boolean(), fc.constant(undefined), fc.constant(null),
+      fc.constant({}), fc.bigInt(), fc.constant([1]),
+    );
+    const call = fc.record({
+      kind: fc.constantFrom('timer', 'counter', 'gauge'),
+      operation: fc.oneof(fc.string({ unit: 'binary', maxLength: 30 }), fc.constant(42 as unknown as string)),
+      value: fc.oneof(fc.double(), fc.integer({ min: 0 }), fc.constant('x' as unknown as number)),
+      attributes: fc.option(fc.dictionary(fc.string({ unit: 'binary', maxLength: 12 }), attributeValue, { maxKeys: 6 }), { nil: undefined }),
+    });
+
+    it('writes one parseable line per accepted call, and written + dropped == calls', async () => {
+      await fc.assert(fc.asyncProperty(fc.array(call, { maxLength: 40 }), async (calls) => {
+        const dir = await makeTempDir();
+        const { factory: local } = testFactory(dir);
+        try {
+          const writer = local.getWriter('prop');
+          for (const { kind, operation, value, attributes: anyAttributes } of calls) {
+            const attributes = anyAttributes as Attributes | undefined; // deliberately any value: bad ones must be dropped
+            if (kind === 'timer') writer.logTimer(operation, value, attributes);
+            else if (kind === 'counter') writer.logCounter(operation, value, attributes);
+            else writer.logGauge(operation, value, attributes);
+          }
+          await local.flush();
+          const stats = local.stats();
+          expect(stats.recordsWritten + stats.recordsDropped).to.equal(calls.length);
+          const lines = await rawLines(dir, 'prop');
+          expect(lines).to.have.length(stats.recordsWritten);
+          for (const line of lines) {
+            const record = JSON.parse(line) as Record<string, unknown>;
+            expect(record['module']).to.equal('prop');
+            expect(record['metric_type']).to.be.oneOf(['timer', 'counter', 'gauge']);
+          }
+        } finally {
+          await local.shutdown();
+          await removeDir(dir);
+        }
+      }), { numRuns: 150 });
+    });
+  });
+
+  describe('strict mode', () => {
+    it('throws a RangeError for a value out of range and a TypeError for a wrong type, naming the field', async () => {
+      const { factory: strict } = testFactory(baseDir, { strict: true });
+      const writer = strict.getWriter('custom');
+      expect(() => writer.logTimer('op', -2)).to.throw(RangeError, /seconds/);
+      expect(() => writer.logGauge('op', 1, { bad: {} as never })).to.throw(TypeError, /attributes\.bad/);
+      expect(strict.stats().recordsDropped).to.equal(0);
+      await strict.shutdown();
+    });
+  });
+
+  describe('onError', () => {
+    it('never lets a throwing handler reach the caller', async () => {
+      const { factory: local } = testFactory(baseDir, { onError: () => { throw new Error('handler bug'); } });
+      expect(() => local.getWriter('custom').logTimer('op', -1)).not.to.throw();
+      expect(local.stats().recordsDropped).to.equal(1);
+      await local.shutdown();
+    });
+  });
+});

@@ -1,0 +1,43 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { PerflogConfigError } from '../src/index.js';
+import { DEFAULT_CLEANUP_CONFIG, isSafePattern, resolveOptions } from '../src/options.js';
+
+describe('resolveOptions()', () => {
+  it('merges layers, the earliest winning, over frozen defaults', () => {
+    const resolved = resolveOptions(
+      { options: { baseDir: '/srv/app', file: { sync: true } } },
+      { options: { file: { maxSizeMb: 5, sync: false }, logDir: 'metrics' } },
+    );
+    expect(resolved.baseDir).to.equal('/srv/app');
+    expect(resolved.logDir).to.equal('/srv/app/metrics');
+    expect(resolved.file).to.deep.equal({ enabled: true, fileName: '{module}_metrics.log', maxSizeMb: 5, rotateInterval: 'daily', sync: true });
+    expect(resolved.cleanup).to.deep.equal(DEFAULT_CLEANUP_CONFIG);
+    expect(Object.isFrozen(resolved) && Object.isFrozen(resolved.file)).to.equal(true);
+  });
+
+  it('names the option, what was expected and what was given', () => {
+    const cases: [object, RegExp][] = [
+      [{ file: { rotateInterval: 'weekly' } }, /file\.rotateInterval must be "none", "hourly" or "daily" \(got 'weekly'\)/],
+      [{ cleanup: { checkIntervalHours: 10_000 } }, /cleanup\.checkIntervalHours must be a number in \(0, 596\]/],
+      [{ otlp: { endpoint: 'ftp://x' } }, /otlp\.endpoint must be an http\(s\) URL/],
+      [{ otlp: { timeoutMillis: 0 } }, /otlp\.timeoutMillis/],
+      [{ file: { fileName: '../x.log' } }, /file\.fileName must be a file name without a directory/],
+      [{ strict: 'yes' }, /strict must be a boolean/],
+      [{ file: { colour: 'red' } }, /file\.colour must be one of the known keys/],
+    ];
+    for (const [options, message] of cases) expect(() => resolveOptions({ options: options })).to.throw(PerflogConfigError, message);
+  });
+});
+
+describe('isSafePattern()', () => {
+  it('rejects absolute paths and any ".." segment, whatever surrounds them', () => {
+    fc.assert(fc.property(fc.array(fc.constantFrom('logs', '*', '**', '*.log', '..', 'a.b', '.'), { minLength: 1, maxLength: 5 }), (parts) => {
+      const pattern = parts.join('/');
+      expect(isSafePattern(pattern)).to.equal(!parts.includes('..'));
+      expect(isSafePattern(`/${pattern}`)).to.equal(false);
+    }));
+    expect(isSafePattern('logs/*.log')).to.equal(true);
+    expect(isSafePattern('C:/logs/*.log')).to.equal(false);
+  });
+});
