@@ -1,39 +1,29 @@
 import { expect } from 'chai';
-import type { PerformanceMonitorFactory } from '../src/index.js';
-import { makeTempDir, records, removeDir, testFactory } from './helpers.js';
+import { records, useTempFactory } from './helpers.js';
 
 describe('BasePerformanceMonitor', () => {
-  let baseDir: string;
-  let factory: PerformanceMonitorFactory;
-  beforeEach(async () => {
-    baseDir = await makeTempDir();
-    ({ factory } = testFactory(baseDir));
-  });
-  afterEach(async () => {
-    await factory.shutdown();
-    await removeDir(baseDir);
-  });
+  const test = useTempFactory();
 
   describe('time()', () => {
     it('returns what a sync fn returns and records a successful timer', async () => {
-      const tools = factory.createMonitor('tool');
+      const tools = test.factory.createMonitor('tool');
       expect(tools.time('parse', () => 42, { input: 'a' })).to.equal(42);
-      await factory.flush();
-      const [record] = await records(baseDir, 'tool');
+      await test.factory.flush();
+      const [record] = await records(test.baseDir, 'tool');
       expect(record).to.include({ operation: 'parse', success: true, module: 'tool', input: 'a' });
       expect(record!['duration']).to.be.a('number').and.at.least(0);
     });
 
     it('rethrows what a sync fn throws after recording success: false with the error', async () => {
-      const tools = factory.createMonitor('tool');
+      const tools = test.factory.createMonitor('tool');
       const boom = new TypeError('bad input');
       expect(() => tools.time('parse', () => { throw boom; })).to.throw(boom);
-      await factory.flush();
-      expect((await records(baseDir, 'tool'))[0]).to.include({ success: false, error: 'TypeError: bad input' });
+      await test.factory.flush();
+      expect((await records(test.baseDir, 'tool'))[0]).to.include({ success: false, error: 'TypeError: bad input' });
     });
 
     it('awaits an async fn: resolves to its value, or rejects with its error after recording it', async () => {
-      const llm = factory.createMonitor('llm');
+      const llm = test.factory.createMonitor('llm');
       const value = await llm.time('stream', async () => {
         await new Promise((resolve) => setTimeout(resolve, 15));
         return 'done';
@@ -47,8 +37,8 @@ describe('BasePerformanceMonitor', () => {
         caught = error;
       }
       expect(caught).to.equal(failure);
-      await factory.flush();
-      const [ok, failed] = await records(baseDir, 'llm');
+      await test.factory.flush();
+      const [ok, failed] = await records(test.baseDir, 'llm');
       expect(ok).to.include({ operation: 'stream', success: true, model: 'gpt-4' });
       expect(ok!['duration']).to.be.at.least(0.01);
       expect(failed).to.include({ success: false, error: 'Error: rate limited' });
@@ -57,23 +47,23 @@ describe('BasePerformanceMonitor', () => {
 
   describe('startTimer()', () => {
     it('records once when end() is called, merging start and end attributes', async () => {
-      const workflow = factory.createMonitor('workflow');
+      const workflow = test.factory.createMonitor('workflow');
       const end = workflow.startTimer('graph_run', { graph: 'g1' });
       await new Promise((resolve) => setTimeout(resolve, 10));
       end({ steps: 3 });
       end({ steps: 4 });
-      await factory.flush();
-      const lines = await records(baseDir, 'workflow');
+      await test.factory.flush();
+      const lines = await records(test.baseDir, 'workflow');
       expect(lines).to.have.length(1);
       expect(lines[0]).to.include({ operation: 'graph_run', graph: 'g1', steps: 3, success: true });
       expect(lines[0]!['duration']).to.be.at.least(0.005);
     });
 
     it('marks a failure when end() gets success: false', async () => {
-      const end = factory.createMonitor('tool').startTimer('download');
+      const end = test.factory.createMonitor('tool').startTimer('download');
       end({ success: false, error: 'ECONNRESET' });
-      await factory.flush();
-      expect((await records(baseDir, 'tool'))[0]).to.include({ success: false, error: 'ECONNRESET' });
+      await test.factory.flush();
+      expect((await records(test.baseDir, 'tool'))[0]).to.include({ success: false, error: 'ECONNRESET' });
     });
   });
 });

@@ -73,3 +73,24 @@ export function runTs(file: string, options: { cwd: string; env?: NodeJS.Process
 export function repoPath(...parts: string[]): string {
   return join(fileURLToPath(new URL('..', import.meta.url)), ...parts);
 }
+
+/** A test's temp directory and factory, fresh for each test (mocha hooks registered by `useTempFactory`). */
+export interface TempFactory {
+  readonly baseDir: string;
+  readonly factory: PerformanceMonitorFactory;
+  readonly errors: PerflogError[];
+}
+
+/** Registers hooks giving each test of the enclosing `describe` a fresh temp dir and factory, shut down after. */
+export function useTempFactory(options: PerflogOptions = {}): TempFactory {
+  const context = {} as { baseDir: string; factory: PerformanceMonitorFactory; errors: PerflogError[] };
+  beforeEach(async () => {
+    context.baseDir = await makeTempDir();
+    Object.assign(context, testFactory(context.baseDir, options));
+  });
+  afterEach(async () => {
+    await context.factory.shutdown();
+    await removeDir(context.baseDir);
+  });
+  return context;
+}

@@ -1,29 +1,18 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import type { Attributes, PerformanceMonitorFactory } from '../src/index.js';
+import type { Attributes } from '../src/index.js';
 import { PerflogRecordError } from '../src/index.js';
-import { logFiles, makeTempDir, rawLines, records, removeDir, testFactory } from './helpers.js';
+import { logFiles, makeTempDir, rawLines, records, removeDir, testFactory, useTempFactory } from './helpers.js';
 
 describe('ModuleMetricWriter', () => {
-  let baseDir: string;
-  let factory: PerformanceMonitorFactory;
-  let errors: unknown[];
-
-  beforeEach(async () => {
-    baseDir = await makeTempDir();
-    ({ factory, errors } = testFactory(baseDir));
-  });
-  afterEach(async () => {
-    await factory.shutdown();
-    await removeDir(baseDir);
-  });
+  const test = useTempFactory();
 
   describe('logTimer()', () => {
     it('writes one timer line with the SPEC key order, success lifted from the attributes', async () => {
-      const writer = factory.getWriter('custom');
+      const writer = test.factory.getWriter('custom');
       writer.logTimer('custom.embed', 0.25, { batch: 8, success: false, error: 'Timeout', user: 'u1' });
-      await factory.flush();
-      const [line] = await rawLines(baseDir, 'custom');
+      await test.factory.flush();
+      const [line] = await rawLines(test.baseDir, 'custom');
       const record = JSON.parse(line!) as Record<string, unknown>;
       expect(Object.keys(record)).to.deep.equal(['timestamp', 'metric_type', 'operation', 'duration', 'success', 'module', 'batch', 'user', 'error']);
       expect(record).to.include({ metric_type: 'timer', operation: 'custom.embed', duration: 0.25, success: false, module: 'custom', error: 'Timeout' });
@@ -31,27 +20,27 @@ describe('ModuleMetricWriter', () => {
     });
 
     it('drops a negative, NaN or non-number duration, counts it and reports it through onError', async () => {
-      const writer = factory.getWriter('custom');
+      const writer = test.factory.getWriter('custom');
       writer.logTimer('a', -1);
       writer.logTimer('b', Number.NaN);
       writer.logTimer('c', '1' as unknown as number);
       writer.logTimer('d', Infinity);
-      await factory.flush();
-      expect(await rawLines(baseDir, 'custom')).to.deep.equal([]);
-      expect(factory.stats()).to.include({ recordsDropped: 4, recordsWritten: 0 });
-      expect(errors).to.have.length(4);
-      expect(errors[0]).to.be.instanceOf(PerflogRecordError).and.include({ reason: 'out_of_range', field: 'seconds', operation: 'a' });
-      expect(errors[2]).to.include({ reason: 'invalid_type' });
+      await test.factory.flush();
+      expect(await rawLines(test.baseDir, 'custom')).to.deep.equal([]);
+      expect(test.factory.stats()).to.include({ recordsDropped: 4, recordsWritten: 0 });
+      expect(test.errors).to.have.length(4);
+      expect(test.errors[0]).to.be.instanceOf(PerflogRecordError).and.include({ reason: 'out_of_range', field: 'seconds', operation: 'a' });
+      expect(test.errors[2]).to.include({ reason: 'invalid_type' });
     });
   });
 
   describe('logCounter() and logGauge()', () => {
     it('write value records without success; a counter defaults to 1', async () => {
-      const writer = factory.getWriter('queue');
+      const writer = test.factory.getWriter('queue');
       writer.logCounter('jobs_enqueued');
       writer.logGauge('depth', 17, { queue: 'ingest' });
-      await factory.flush();
-      const [counter, gauge] = await records(baseDir, 'queue');
+      await test.factory.flush();
+      const [counter, gauge] = await records(test.baseDir, 'queue');
       expect(Object.keys(counter!)).to.deep.equal(['timestamp', 'metric_type', 'operation', 'value', 'module']);
       expect(counter).to.include({ metric_type: 'counter', value: 1 });
       expect(gauge).to.include({ metric_type: 'gauge', value: 17, queue: 'ingest' });
@@ -60,28 +49,28 @@ describe('ModuleMetricWriter', () => {
 
   describe('attributes', () => {
     it('drops a record whose attribute would overwrite a record field', async () => {
-      factory.getWriter('custom').logGauge('g', 1, { module: 'forged' });
-      factory.getWriter('custom').logGauge('g', 1, { timestamp: 0 });
-      await factory.flush();
-      expect(await rawLines(baseDir, 'custom')).to.deep.equal([]);
-      expect(errors.map((e) => (e as PerflogRecordError).reason)).to.deep.equal(['reserved_attribute', 'reserved_attribute']);
+      test.factory.getWriter('custom').logGauge('g', 1, { module: 'forged' });
+      test.factory.getWriter('custom').logGauge('g', 1, { timestamp: 0 });
+      await test.factory.flush();
+      expect(await rawLines(test.baseDir, 'custom')).to.deep.equal([]);
+      expect(test.errors.map((e) => (e as PerflogRecordError).reason)).to.deep.equal(['reserved_attribute', 'reserved_attribute']);
     });
 
     it('cannot forge or split a line whatever the strings hold', async () => {
       const evil = '"}\n{"metric_type":"counter","operation":"forged"}\u2028\u2029\ud800\u0000';
-      factory.getWriter('custom').logTimer(evil, 1, { [evil]: evil, note: evil });
-      await factory.flush();
-      const lines = await rawLines(baseDir, 'custom');
+      test.factory.getWriter('custom').logTimer(evil, 1, { [evil]: evil, note: evil });
+      await test.factory.flush();
+      const lines = await rawLines(test.baseDir, 'custom');
       expect(lines).to.have.length(1);
       expect(JSON.parse(lines[0]!)).to.include({ operation: evil, [evil]: evil, note: evil, module: 'custom' });
     });
 
     it('keeps a module whose name holds path characters inside the log directory', async () => {
-      factory.getWriter('../../escape\u0000').logCounter('c');
-      factory.getWriter('.hidden').logCounter('c');
-      await factory.flush();
-      expect(await logFiles(baseDir)).to.deep.equal(['_.._.._escape__metrics.log', '_.hidden_metrics.log']);
-      expect((await records(baseDir, '_.._.._escape_'))[0]).to.include({ module: '../../escape\u0000' });
+      test.factory.getWriter('../../escape\u0000').logCounter('c');
+      test.factory.getWriter('.hidden').logCounter('c');
+      await test.factory.flush();
+      expect(await logFiles(test.baseDir)).to.deep.equal(['_.._.._escape__metrics.log', '_.hidden_metrics.log']);
+      expect((await records(test.baseDir, '_.._.._escape_'))[0]).to.include({ module: '../../escape\u0000' });
     });
   });
 
@@ -129,7 +118,7 @@ describe('ModuleMetricWriter', () => {
 
   describe('strict mode', () => {
     it('throws a RangeError for a value out of range and a TypeError for a wrong type, naming the field', async () => {
-      const { factory: strict } = testFactory(baseDir, { strict: true });
+      const { factory: strict } = testFactory(test.baseDir, { strict: true });
       const writer = strict.getWriter('custom');
       expect(() => writer.logTimer('op', -2)).to.throw(RangeError, /seconds/);
       expect(() => writer.logGauge('op', 1, { bad: {} as never })).to.throw(TypeError, /attributes\.bad/);
@@ -140,7 +129,7 @@ describe('ModuleMetricWriter', () => {
 
   describe('onError', () => {
     it('never lets a throwing handler reach the caller', async () => {
-      const { factory: local } = testFactory(baseDir, { onError: () => { throw new Error('handler bug'); } });
+      const { factory: local } = testFactory(test.baseDir, { onError: () => { throw new Error('handler bug'); } });
       expect(() => local.getWriter('custom').logTimer('op', -1)).not.to.throw();
       expect(local.stats().recordsDropped).to.equal(1);
       await local.shutdown();

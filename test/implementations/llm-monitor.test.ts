@@ -1,42 +1,32 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import type { PerformanceMonitorFactory } from '../../src/index.js';
-import { makeTempDir, rawLines, records, removeDir, testFactory } from '../helpers.js';
+import { rawLines, records, testFactory, useTempFactory } from '../helpers.js';
 
 describe('LlmPerformanceMonitor', () => {
-  let baseDir: string;
-  let factory: PerformanceMonitorFactory;
-  beforeEach(async () => {
-    baseDir = await makeTempDir();
-    ({ factory } = testFactory(baseDir));
-  });
-  afterEach(async () => {
-    await factory.shutdown();
-    await removeDir(baseDir);
-  });
+  const test = useTempFactory();
 
   describe('recordLlmCall()', () => {
     it('writes exactly the SPEC LLM record: responseTime as duration, token fields in order', async () => {
-      factory.createMonitor('llm').recordLlmCall({
+      test.factory.createMonitor('llm').recordLlmCall({
         model: 'gpt-4', provider: 'openai', responseTime: 2.1, promptTokens: 100, completionTokens: 200, totalTokens: 300, success: true,
       });
-      await factory.flush();
-      const [line] = await rawLines(baseDir, 'llm');
+      await test.factory.flush();
+      const [line] = await rawLines(test.baseDir, 'llm');
       expect(line).to.match(/^\{"timestamp":[\d.]+,"metric_type":"timer","operation":"llm_call","duration":2\.1,"success":true,"module":"llm","model":"gpt-4","provider":"openai","prompt_tokens":100,"completion_tokens":200,"total_tokens":300\}$/);
     });
 
     it('derives total_tokens, writes time_to_first_token and keeps user attributes after the module fields', async () => {
-      factory.createMonitor('llm').recordLlmCall({
+      test.factory.createMonitor('llm').recordLlmCall({
         model: 'm', provider: 'p', responseTime: 1, promptTokens: 5, completionTokens: 7, timeToFirstToken: 0.2, attributes: { thread_id: 't' },
       });
-      await factory.flush();
-      const [record] = await records(baseDir, 'llm');
+      await test.factory.flush();
+      const [record] = await records(test.baseDir, 'llm');
       expect(Object.keys(record!).slice(6)).to.deep.equal(['model', 'provider', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'time_to_first_token', 'thread_id']);
       expect(record).to.include({ total_tokens: 12, time_to_first_token: 0.2 });
     });
 
     it('throws in strict mode naming the field as the caller spelled it', async () => {
-      const { factory: strict } = testFactory(baseDir, { strict: true });
+      const { factory: strict } = testFactory(test.baseDir, { strict: true });
       const llm = strict.createMonitor('llm');
       expect(() => llm.recordLlmCall({ model: 'm', provider: 'p', responseTime: -1 })).to.throw(RangeError, /responseTime/);
       expect(() => llm.recordLlmCall({ model: 'm', provider: 'p', responseTime: 1, promptTokens: 1.5 })).to.throw(RangeError, /promptTokens/);
@@ -50,16 +40,16 @@ describe('LlmPerformanceMonitor', () => {
       const input = fc.record({
         model: anyValue, provider: anyValue, responseTime: anyValue, promptTokens: anyValue, completionTokens: anyValue, totalTokens: anyValue, success: anyValue,
       }, { requiredKeys: [] });
-      const llm = factory.createMonitor('llm');
+      const llm = test.factory.createMonitor('llm');
       let calls = 0;
       fc.assert(fc.property(input, (record) => {
         calls++;
         llm.recordLlmCall(record as never);
       }), { numRuns: 500 });
-      await factory.flush();
-      const stats = factory.stats();
+      await test.factory.flush();
+      const stats = test.factory.stats();
       expect(stats.recordsWritten + stats.recordsDropped).to.equal(calls);
-      const lines = await rawLines(baseDir, 'llm');
+      const lines = await rawLines(test.baseDir, 'llm');
       expect(lines).to.have.length(stats.recordsWritten);
       for (const line of lines) {
         const record = JSON.parse(line) as Record<string, unknown>;
