@@ -43,6 +43,8 @@ export class Pipeline {
       exporter = new FileExporter({
         path: join(this.options.logDir, this.options.file.fileName.replaceAll('{module}', module)),
         sync: this.options.file.sync,
+        maxBytes: this.options.file.maxSizeMb * 1024 * 1024,
+        rotateInterval: this.options.file.rotateInterval,
         stats: this.stats,
         report: (error) => this.#reportWriteError(error),
       });
