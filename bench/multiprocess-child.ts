@@ -1,0 +1,39 @@
+/**
+ * One writer of `bench/multiprocess`: sets up perflog (the shared module file) or pino (a file of its own), says
+ * `ready`, writes `count` records at full speed on `go`, flushes, and reports its start and end (epoch ms).
+ */
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pino from 'pino';
+import { PerformanceMonitorFactory } from '../src/index.js';
+
+const [kind, dir, index, countArg] = process.argv.slice(2) as [string, string, string, string];
+const count = Number(countArg);
+const attributes = { tool: 'search' };
+const epochMs = (): number => performance.timeOrigin + performance.now();
+let run: () => void;
+
+if (kind === 'perflog') {
+  const factory = new PerformanceMonitorFactory({ baseDir: dir });
+  const writer = factory.getWriter('tool');
+  run = () => {
+    for (let i = 0; i < count; i++) writer.logTimer('tool_call', 0.012, attributes);
+    void factory.flush();
+  };
+} else {
+  const destination = pino.destination({ dest: join(dir, `pino-${index}.log`), sync: false, mkdir: true });
+  await once(destination, 'ready');
+  const logger = pino({ base: null }, destination);
+  run = () => {
+    for (let i = 0; i < count; i++) logger.info({ metric_type: 'timer', operation: 'tool_call', duration: 0.012, success: true, module: 'tool', ...attributes });
+    destination.flushSync();
+  };
+}
+
+process.on('message', () => {
+  const startMs = epochMs();
+  run();
+  process.send!({ startMs, endMs: epochMs() }, () => process.exit(0));
+});
+process.send!('ready');
