@@ -1,6 +1,7 @@
 /**
- * One writer of `bench/multiprocess`: sets up perflog (the shared module file) or pino (a file of its own), says
- * `ready`, writes `count` records at full speed on `go`, flushes, and reports its start and end (epoch ms).
+ * One writer of `bench/multiprocess`: sets up perflog (the shared module file) or pino (a file of its own), warms
+ * up (JIT) with `WARMUP` records, says `ready`, writes `count` records at full speed on `go`, flushes, and reports
+ * its start and end (epoch ms).
  */
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -9,7 +10,8 @@ import pino from 'pino';
 import { PerformanceMonitorFactory } from '../src/index.js';
 
 const [kind, dir, index, countArg] = process.argv.slice(2) as [string, string, string, string];
-const count = Number(countArg);
+const WARMUP = 20_000;
+let count = WARMUP;
 const attributes = { tool: 'search' };
 const epochMs = (): number => performance.timeOrigin + performance.now();
 let run: () => void;
@@ -31,6 +33,8 @@ if (kind === 'perflog') {
   };
 }
 
+run();
+count = Number(countArg);
 process.on('message', () => {
   const startMs = epochMs();
   run();
