@@ -1,8 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { FileExporter } from '../../src/exporters/file-exporter.js';
 import { PerformanceMonitorFactory } from '../../src/index.js';
@@ -12,6 +14,7 @@ import { newStats } from '../../src/pipeline.js';
 import type { ExitMode } from '../fixtures/file-writer.js';
 import { deadPid, readRecords, runWriter, seqsInOrder, waitFor } from '../fixtures/log-files.js';
 
+const LIMITED_WRITER = fileURLToPath(new URL('../fixtures/limited-writer.ts', import.meta.url));
 const ROTATED = /^app_metrics\.log\.\d{4}-\d{2}-\d{2}(T\d{2})?\.\d{3,}$/;
 const line = (seq: number, pad = ''): string => `{"pid":${process.pid},"thread":0,"seq":${seq}${pad}}\n`;
 
@@ -227,6 +230,31 @@ describe('FileExporter', () => {
       expect(made.stats()).to.include({ writeErrors: 21, recordsWritten: 35 });
       expect(seqsIn(path)).to.deep.equal([30, 31, 32, 33, 34]);
       await made.shutdown();
+    });
+
+    it('keeps the lines before a write the disk cut short, and closes the torn one before writing on', async function () {
+      if (spawnSync('prlimit', ['--version']).status !== 0) this.skip(); // util-linux's prlimit: a soft file size limit, lifted midway
+      const limit = 20_000;
+      const stats: Array<{ recordsWritten: number; recordsDropped: number; writeErrors: number }> = [];
+      const child = spawn('prlimit', [`--fsize=${limit}:unlimited`, process.execPath, '--import', 'tsx', LIMITED_WRITER, JSON.stringify({ baseDir, count: 500 })]);
+      child.stdout.on('data', (chunk: Buffer) => {
+        for (const text of chunk.toString().split('\n').filter(Boolean)) stats.push(JSON.parse(text) as (typeof stats)[0]);
+        if (stats.length === 1) {
+          spawnSync('prlimit', ['--pid', String(child.pid), '--fsize=unlimited:unlimited']);
+          child.stdin.write('go on\n');
+        }
+      });
+      const [code] = (await once(child, 'exit')) as [number];
+      expect(code).to.equal(0);
+      const lines = readFileSync(path, 'utf8').split('\n');
+      expect(lines.pop()).to.equal('');
+      const torn = lines.findIndex((text) => !text.endsWith('}'));
+      expect(lines.slice(0, torn).map((text) => (JSON.parse(text) as { seq: number }).seq)).to.deep.equal([...Array(torn).keys()]);
+      expect(lines.slice(torn + 1).map((text) => (JSON.parse(text) as { seq: number }).seq)).to.deep.equal([...Array(10).keys()].map((i) => 500 + i));
+      expect(lines.slice(0, torn + 1).join('\n').length).to.equal(limit); // the fragment ends exactly at the limit
+      expect(stats[0]).to.include({ recordsWritten: 500, recordsDropped: 500 - torn });
+      expect(stats[0]!.writeErrors).to.be.greaterThan(0);
+      expect(stats[1]).to.include({ recordsWritten: 510, recordsDropped: 500 - torn, writeErrors: stats[0]!.writeErrors });
     });
 
     it('counts writes into a read-only directory, then recovers once it is writable', async function () {
