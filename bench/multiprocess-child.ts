@@ -12,23 +12,25 @@ import { PerformanceMonitorFactory } from '../src/index.js';
 const [kind, dir, index, countArg] = process.argv.slice(2) as [string, string, string, string];
 const WARMUP = 20_000;
 let count = WARMUP;
-const attributes = { tool: 'search' };
 const epochMs = (): number => performance.timeOrigin + performance.now();
 let run: () => void;
+/** Records this writer lost (a benchmark of dropped records would measure nothing). */
+let dropped = (): number => 0;
 
 if (kind === 'perflog') {
-  const factory = new PerformanceMonitorFactory({ baseDir: dir });
-  const writer = factory.getWriter('tool');
+  const factory = new PerformanceMonitorFactory({ baseDir: dir, file: { maxSizeMb: 8 } }); // rotations during the run
+  const tools = factory.createMonitor('tool');
   run = () => {
-    for (let i = 0; i < count; i++) writer.logTimer('tool_call', 0.012, attributes);
+    for (let i = 0; i < count; i++) tools.recordToolCall({ tool: 'search', duration: 0.012, success: true });
     void factory.flush();
   };
+  dropped = () => factory.stats().recordsDropped;
 } else {
   const destination = pino.destination({ dest: join(dir, `pino-${index}.log`), sync: false, mkdir: true });
   await once(destination, 'ready');
   const logger = pino({ base: null }, destination);
   run = () => {
-    for (let i = 0; i < count; i++) logger.info({ metric_type: 'timer', operation: 'tool_call', duration: 0.012, success: true, module: 'tool', ...attributes });
+    for (let i = 0; i < count; i++) logger.info({ metric_type: 'timer', operation: 'tool_call', duration: 0.012, success: true, module: 'tool', tool: 'search' });
     destination.flushSync();
   };
 }
@@ -38,6 +40,8 @@ count = Number(countArg);
 process.on('message', () => {
   const startMs = epochMs();
   run();
-  process.send!({ startMs, endMs: epochMs() }, () => process.exit(0));
+  const endMs = epochMs();
+  if (dropped() > 0) throw new Error(`bench/multiprocess: perflog dropped ${dropped()} records`);
+  process.send!({ startMs, endMs }, () => process.exit(0));
 });
 process.send!('ready');

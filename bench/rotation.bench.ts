@@ -4,7 +4,7 @@
  * Target: the rotating perflog's ratio to pino within 1.2x of the non-rotating one's.
  */
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -15,24 +15,23 @@ const baseDir = mkdtempSync(join(tmpdir(), 'perflog-bench-rotation-'));
 try {
   const steady = new PerformanceMonitorFactory({ baseDir, logDir: 'steady', file: { maxSizeMb: 1_000_000, rotateInterval: 'none' } });
   const rotating = new PerformanceMonitorFactory({ baseDir, logDir: 'rotating', file: { maxSizeMb: 1, rotateInterval: 'daily' } });
-  const steadyWriter = steady.getWriter('tool');
-  const rotatingWriter = rotating.getWriter('tool');
+  const steadyTools = steady.createMonitor('tool');
+  const rotatingTools = rotating.createMonitor('tool');
   const destination = pino.destination({ dest: join(baseDir, 'pino.log'), sync: false, mkdir: true });
   await once(destination, 'ready');
   const logger = pino({ base: null }, destination);
-  const attributes = { tool: 'search' };
 
   const results = await runInterleaved({
     perflogRotating1Mb: {
-      op: () => rotatingWriter.logTimer('tool_call', 0.012, attributes),
+      op: () => rotatingTools.recordToolCall({ tool: 'search', duration: 0.012, success: true }),
       flush: () => rotating.flush(),
     },
     perflogNoRotation: {
-      op: () => steadyWriter.logTimer('tool_call', 0.012, attributes),
+      op: () => steadyTools.recordToolCall({ tool: 'search', duration: 0.012, success: true }),
       flush: () => steady.flush(),
     },
     pino: {
-      op: () => logger.info({ metric_type: 'timer', operation: 'tool_call', duration: 0.012, success: true, module: 'tool', ...attributes }),
+      op: () => logger.info({ metric_type: 'timer', operation: 'tool_call', duration: 0.012, success: true, module: 'tool', tool: 'search' }),
       flush: () => destination.flushSync(),
     },
   }, { rounds: 21, opsPerRound: 20_000 });
@@ -42,6 +41,8 @@ try {
   const rotatingVsPino = printRatio('perflog rotating every 1 MB / pino', withRotation, anchor);
   const steadyVsPino = printRatio('perflog without rotation / pino', withoutRotation, anchor);
   printRatio('rotating / not rotating (target <= 1.20x)', rotatingVsPino, steadyVsPino);
+  const { recordsWritten, recordsDropped, writeErrors } = rotating.stats();
+  console.log(`rotating contender: ${recordsWritten} records written, ${recordsDropped} dropped, ${writeErrors} write errors, ${readdirSync(join(baseDir, 'rotating')).length} files`);
   await steady.shutdown();
   await rotating.shutdown();
   destination.end();
