@@ -55,6 +55,8 @@ export class PerflogRecordError extends Error {
 /**
  * Reports that writing to a log file failed (full disk, read-only or vanished directory, ...).
  * The records in that write are counted in `stats().recordsDropped`; the writer retries on its next flush.
+ * A failed rotation is reported the same way with `records` 0: nothing is lost, the active file keeps growing
+ * and the rotation is tried again a second later.
  */
 export class PerflogWriteError extends Error {
   override name = 'PerflogWriteError';
@@ -65,8 +67,9 @@ export class PerflogWriteError extends Error {
   /** How many records were lost with this write. */
   readonly records: number;
 
-  constructor(path: string, records: number, cause: unknown) {
-    super(`perflog could not write ${records} record(s) to ${path}: ${errorMessage(cause)}`, { cause });
+  constructor(path: string, records: number, cause: unknown, action: 'write' | 'rotate' = 'write') {
+    const what = action === 'rotate' ? `rotate ${path}` : `write ${records} record(s) to ${path}`;
+    super(`perflog could not ${what}: ${errorMessage(cause)}`, { cause });
     this.path = path;
     this.records = records;
   }

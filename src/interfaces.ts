@@ -111,9 +111,15 @@ export interface FileOptions {
   enabled: boolean;
   /** File name inside `logDir`; `{module}` is replaced by the module. @default "{module}_metrics.log" */
   fileName: string;
-  /** Rotate the active file once it reaches this size, in MiB. @default 100 */
+  /**
+   * Rotate the active file before a write would take it past this size, in MiB (fractions allowed). A rotation never
+   * splits a line; with several writers a file may end up larger by about one 64 KiB buffer per writer. @default 100
+   */
   maxSizeMb: number;
-  /** Rotate at UTC hour or day boundaries, or never by time. @default "daily" */
+  /**
+   * Rotate on the first write in a new UTC hour or day (rotated files are named `<file>.2026-11-25T13.001` or
+   * `<file>.2026-11-25.001`), or never by time. @default "daily"
+   */
   rotateInterval: 'none' | 'hourly' | 'daily';
   /** Write every record with its own `write(2)` instead of buffering. @default false */
   sync: boolean;

@@ -52,6 +52,8 @@ export class Pipeline {
       exporter = new FileExporter({
         path: join(this.options.logDir, this.options.file.fileName.replaceAll('{module}', fileSafe(module))),
         sync: this.options.file.sync,
+        maxBytes: this.options.file.maxSizeMb * 1024 * 1024,
+        rotateInterval: this.options.file.rotateInterval,
         stats: this.stats,
         report: (error) => this.#reportWriteError(error),
       });

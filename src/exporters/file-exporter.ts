@@ -1,16 +1,24 @@
 /**
- * The local JSON-lines exporter: one append-only file per module, whole lines only.
+ * The local JSON-lines exporter: one append-only file per module, whole lines only, rotated by size and UTC period.
  * @internal
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PerflogWriteError } from '../errors.js';
 import type { PerflogStats } from '../interfaces.js';
+import { lockSync } from './file-lock.js';
+import type { RotateInterval } from './rotation.js';
+import { lockPathOf, periodLabel, periodMillis, rotateFile } from './rotation.js';
 
 /** Characters buffered before a write; the documented loss bound of the buffered mode. */
 export const BUFFER_CHARS = 64 * 1024;
 /** The buffer is written out at least this often. */
 export const FLUSH_INTERVAL_MILLIS = 100;
+/** After a failed rotation, the next attempt waits this long (writing goes on meanwhile). */
+const ROTATE_RETRY_MILLIS = 1000;
+/** How long a flush waits for another writer's rotation to finish before writing to the file it holds. */
+const LOCK_WAIT_MILLIS = 2;
+const NEWLINE = 0x0a;
 
 /** What a file exporter needs from its pipeline. */
 export interface FileExporterOptions {
@@ -22,6 +30,12 @@ export interface FileExporterOptions {
   readonly stats: PerflogStats;
   /** Reports a write failure (the pipeline rate-limits and forwards to `onError`). */
   readonly report: (error: Error) => void;
+  /** Rotate before a write would take the active file past this many bytes. @default Infinity (never by size) */
+  readonly maxBytes?: number | undefined;
+  /** Rotate on the first write in a new UTC hour or day. @default "none" */
+  readonly rotateInterval?: RotateInterval | undefined;
+  /** @internal The clock (epoch milliseconds) that decides time rotation; tests inject one. @default Date.now */
+  readonly now?: (() => number) | undefined;
 }
 
 const live = new Set<FileExporter>();
@@ -62,22 +76,45 @@ process.on('exit', flushLive);
 /**
  * Appends encoded lines to one file. Lines are gathered in a string buffer and written whole with one
  * `writeSync` on an `O_APPEND` descriptor, so a line is never split across writes and never interleaved with
- * another process's lines. A failed write drops the buffered records (counted) and the file is reopened on the
- * next flush, recreating the directory if needed.
+ * another process's lines. Once per flush (never per record) it checks by path that its descriptor still holds the
+ * active file (another writer may have rotated it, someone may have deleted it or its directory) and reopens if
+ * not, then rotates when the write would pass `maxBytes` or a new UTC period has begun. A failed write drops the
+ * buffered records (counted and reported) and the file is reopened on the next flush, recreating the directory.
  */
 export class FileExporter {
   readonly path: string;
   #buffer = '';
   #pending = 0;
   #fd = -1;
+  #ino = 0;
+  #dev = 0;
+  /** Size of the active file at the last look (every writer's lines, not only ours). */
+  #size = 0;
+  /** Index of the UTC period the active file belongs to (0 without time rotation). */
+  #period = 0;
+  /** Whether the open file is a regular file that rotates (not `/dev/full`, a FIFO, or rotation switched off). */
+  #rotates = false;
+  /** Inode whose last line a failed partial write left unterminated; -1 when none. */
+  #tornIno = -1;
+  #rotateRetryAtMs = 0;
   #closed = false;
   readonly #limit: number;
+  readonly #maxBytes: number;
+  readonly #interval: RotateInterval;
+  readonly #periodMs: number;
+  readonly #lockPath: string;
+  readonly #now: () => number;
   readonly #stats: PerflogStats;
   readonly #report: (error: Error) => void;
 
   constructor(options: FileExporterOptions) {
     this.path = options.path;
     this.#limit = options.sync ? 0 : BUFFER_CHARS;
+    this.#maxBytes = options.maxBytes ?? Infinity;
+    this.#interval = options.rotateInterval ?? 'none';
+    this.#periodMs = periodMillis(this.#interval);
+    this.#lockPath = lockPathOf(options.path);
+    this.#now = options.now ?? Date.now;
     this.#stats = options.stats;
     this.#report = options.report;
     track(this);
@@ -97,16 +134,21 @@ export class FileExporter {
     const records = this.#pending;
     this.#buffer = '';
     this.#pending = 0;
+    let offset = 0;
     try {
-      if (this.#fd < 0) this.#open();
-      let offset = 0;
+      this.#prepare(data.length);
+      if (this.#tornIno === this.#ino) this.#terminateTornLine();
       while (offset < data.length) offset += writeSync(this.#fd, data, offset);
       this.#stats.bytesWritten += data.length;
     } catch (error) {
+      // A write that failed midway (disk full) leaves the lines before `offset` written, the one across it torn.
+      const lost = records - countLines(data, offset);
+      if (offset > 0 && data[offset - 1] !== NEWLINE) this.#tornIno = this.#ino;
+      this.#stats.bytesWritten += offset;
       this.#stats.writeErrors++;
-      this.#stats.recordsDropped += records;
+      this.#stats.recordsDropped += lost;
       this.#closeFd();
-      this.#report(new PerflogWriteError(this.path, records, error));
+      this.#report(new PerflogWriteError(this.path, lost, error));
     }
   }
 
@@ -119,14 +161,96 @@ export class FileExporter {
     untrack(this);
   }
 
-  #open(): void {
+  /** Makes sure the descriptor holds the active file and rotates it when due, before `bytes` more are written. */
+  #prepare(bytes: number): void {
+    if (this.#fd >= 0 && !this.#isActive()) this.#closeFd();
+    if (this.#fd < 0) this.#open();
+    if (!this.#rotates) return;
+    const period = this.#periodNow();
+    if (period > this.#period || (this.#size > 0 && this.#size + bytes > this.#maxBytes)) {
+      this.#rotate(period, bytes);
+      if (this.#fd < 0) this.#open();
+    }
+  }
+
+  /**
+   * Whether the file at `path` is still the one the descriptor holds (one `stat`, which also gives its size). It is
+   * not when another writer rotated it, or someone deleted or replaced it or its directory.
+   */
+  #isActive(): boolean {
+    let onDisk;
     try {
-      this.#fd = openSync(this.path, 'a');
+      onDisk = statSync(this.path, { throwIfNoEntry: false });
+    } catch {
+      return false;
+    }
+    if (onDisk === undefined || onDisk.ino !== this.#ino || onDisk.dev !== this.#dev) return false;
+    this.#size = onDisk.size;
+    return true;
+  }
+
+  #open(): void {
+    let fd: number;
+    try {
+      fd = openSync(this.path, 'a');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      mkdirSync(dirname(this.path), { recursive: true });
-      this.#fd = openSync(this.path, 'a');
+      makeDirectory(dirname(this.path));
+      fd = openSync(this.path, 'a');
     }
+    this.#fd = fd;
+    const opened = fstatSync(fd);
+    this.#ino = opened.ino;
+    this.#dev = opened.dev;
+    this.#size = opened.size;
+    this.#rotates = opened.isFile() && (this.#maxBytes !== Infinity || this.#periodMs > 0);
+    const now = this.#periodNow();
+    // A file last written in an earlier period (by a process that stopped then) keeps that period, so the first
+    // flush rotates it under its own date before adding anything.
+    this.#period = opened.size > 0 && this.#periodMs > 0 ? Math.min(now, Math.floor(opened.mtimeMs / this.#periodMs)) : now;
+  }
+
+  #rotate(period: number, bytes: number): void {
+    if (Date.now() < this.#rotateRetryAtMs) return;
+    try {
+      const release = lockSync(this.#lockPath, LOCK_WAIT_MILLIS);
+      if (release === undefined) return; // another writer still rotating: this flush goes to the file we hold
+      try {
+        this.#rotateLocked(period, bytes);
+      } finally {
+        release();
+      }
+    } catch (error) {
+      this.#rotateRetryAtMs = Date.now() + ROTATE_RETRY_MILLIS;
+      this.#report(new PerflogWriteError(this.path, 0, error, 'rotate'));
+    }
+  }
+
+  #rotateLocked(period: number, bytes: number): void {
+    // Between our look and the lock another writer may have rotated already: then its new file is ours too.
+    if (!this.#isActive()) {
+      this.#closeFd();
+      this.#open();
+      return;
+    }
+    if (this.#size === 0) {
+      this.#period = Math.max(this.#period, period); // still empty: it simply becomes the current period's file
+      return;
+    }
+    if (period <= this.#period && this.#size + bytes <= this.#maxBytes) return;
+    const labelMs = this.#periodMs > 0 ? this.#period * this.#periodMs : this.#now();
+    rotateFile(this.path, periodLabel(this.#interval, labelMs));
+    this.#closeFd();
+    this.#open();
+  }
+
+  #periodNow(): number {
+    return this.#periodMs > 0 ? Math.floor(this.#now() / this.#periodMs) : 0;
+  }
+
+  #terminateTornLine(): void {
+    writeSync(this.#fd, '\n');
+    this.#tornIno = -1;
   }
 
   #closeFd(): void {
@@ -138,4 +262,32 @@ export class FileExporter {
     }
     this.#fd = -1;
   }
+}
+
+/**
+ * Creates `dir` and its missing parents. Not `mkdirSync(dir, { recursive: true })`: on a path where `mkdir` answers
+ * `ENOENT` for an existing parent (under `/proc`), Node's loops forever; this one climbs at most the path's depth.
+ */
+function makeDirectory(dir: string): void {
+  try {
+    mkdirSync(dir);
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT' || dirname(dir) === dir) throw error;
+  }
+  makeDirectory(dirname(dir));
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error; // another writer made it meanwhile
+  }
+}
+
+/** Complete lines in `data` before `end`. */
+function countLines(data: Buffer, end: number): number {
+  let lines = 0;
+  for (let i = data.indexOf(NEWLINE); i !== -1 && i < end; i = data.indexOf(NEWLINE, i + 1)) lines++;
+  return lines;
 }

@@ -1,0 +1,105 @@
+/**
+ * A non-blocking, synchronous lock file beside the active log file, taken only around a rotation.
+ * @internal
+ */
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { threadId } from 'node:worker_threads';
+
+/**
+ * A lock older than this is stale whoever holds it: a rotation holds the lock for a few system calls, so only a
+ * frozen or crashed holder (or one on another host, whose pid cannot be checked) keeps it this long.
+ */
+export const STALE_LOCK_MILLIS = 10_000;
+
+const HOST = hostname();
+let sequence = 0;
+
+/** How long one wait for a busy lock lasts, in milliseconds. */
+const WAIT_STEP_MILLIS = 0.25;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Takes the lock at `lockPath` (created with `O_CREAT | O_EXCL`, holding `pid thread host token`), waiting at most
+ * `waitMillis` while another writer holds it: a rotation holds it for a few system calls, and waiting that long lets
+ * this writer go on in the new file instead of adding to the one just rotated. A lock left by a dead process of this
+ * host, or older than `STALE_LOCK_MILLIS`, is taken over. Returns the release function, or `undefined` when the lock
+ * is still busy (the caller tries again on a later flush). Rotation is safe even without the lock (it only keeps
+ * two writers from rotating twice at once). Throws only what creating the file throws besides `EEXIST`.
+ */
+export function lockSync(lockPath: string, waitMillis: number): (() => void) | undefined {
+  for (let waited = 0; ; waited += WAIT_STEP_MILLIS) {
+    const release = tryLockSync(lockPath);
+    if (release !== undefined || waited >= waitMillis) return release;
+    Atomics.wait(sleeper, 0, 0, WAIT_STEP_MILLIS);
+  }
+}
+
+/** Like `lockSync`, without waiting. */
+export function tryLockSync(lockPath: string): (() => void) | undefined {
+  const content = `${process.pid} ${threadId} ${HOST} ${Date.now()}-${++sequence}\n`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(lockPath, 'wx');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (attempt > 0 || !isStale(lockPath)) return undefined;
+      removeQuietly(lockPath);
+      continue;
+    }
+    try {
+      writeSync(fd, content);
+    } finally {
+      closeSync(fd);
+    }
+    return () => release(lockPath, content);
+  }
+  return undefined;
+}
+
+/** Whether the lock at `lockPath` was left by a dead process of this host or is older than `STALE_LOCK_MILLIS`. */
+export function isStale(lockPath: string): boolean {
+  let text: string;
+  let mtimeMs: number;
+  try {
+    mtimeMs = statSync(lockPath).mtimeMs;
+    text = readFileSync(lockPath, 'utf8');
+  } catch {
+    return false; // gone already: the next attempt will simply create it
+  }
+  if (Date.now() - mtimeMs > STALE_LOCK_MILLIS) return true;
+  // A holder writes its content right after creating the file: an empty or partial one is a live holder at work.
+  const [pid, , host] = text.split(' ');
+  const holder = Number(pid);
+  return host === HOST && Number.isInteger(holder) && holder > 0 && !isAlive(holder);
+}
+
+/** Whether process `pid` of this host exists (a process of another user counts as alive). */
+export function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function release(lockPath: string, content: string): void {
+  try {
+    // Taken over as stale while we held it (we were frozen for STALE_LOCK_MILLIS): the lock is no longer ours.
+    if (readFileSync(lockPath, 'utf8') !== content) return;
+  } catch {
+    return;
+  }
+  removeQuietly(lockPath);
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already removed by another writer
+  }
+}

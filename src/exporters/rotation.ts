@@ -1,0 +1,103 @@
+/**
+ * Rotation of an active log file: UTC periods, time-sortable suffixes, and a rename that can neither lose nor
+ * overwrite a file, even when two writers rotate at once.
+ * @internal
+ */
+import { existsSync, linkSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { threadId } from 'node:worker_threads';
+import { isAlive } from './file-lock.js';
+
+/** When the active file is rotated by time (UTC boundaries, so a DST change never rotates twice or skips). */
+export type RotateInterval = 'none' | 'hourly' | 'daily';
+
+const HOUR_MILLIS = 3_600_000;
+const DAY_MILLIS = 86_400_000;
+/** Digits of the counter in a rotated file's suffix: `.001` sorts before `.010` and `.100`. */
+export const COUNTER_DIGITS = 3;
+
+/** Length of one period in milliseconds; 0 for `none`. */
+export function periodMillis(interval: RotateInterval): number {
+  return interval === 'hourly' ? HOUR_MILLIS : interval === 'daily' ? DAY_MILLIS : 0;
+}
+
+/**
+ * The date part of a rotated file's suffix: the UTC day (`2026-11-25`) or hour (`2026-11-25T13`) of `timeMs`.
+ * With `none`, size rotations are labelled with the UTC day they happen on.
+ */
+export function periodLabel(interval: RotateInterval, timeMs: number): string {
+  const iso = new Date(timeMs).toISOString();
+  return interval === 'hourly' ? iso.slice(0, 13) : iso.slice(0, 10);
+}
+
+/** The hidden lock file of an active file (hidden, so the cleaner's and the reader's `*` patterns never match it). */
+export function lockPathOf(path: string): string {
+  return join(dirname(path), `.${basename(path)}.lock`);
+}
+
+let staged = 0;
+
+/**
+ * Moves the active file at `path` to `<path>.<label>.<counter>`, the counter one above the highest already used
+ * for `label`. Three steps, none of which can lose or overwrite a file: `rename` to a staging name unique to this
+ * call (atomic: writers holding the file open keep appending to it), `link` to the final name (fails with `EEXIST`
+ * instead of replacing, so a taken counter is skipped), `unlink` of the staging name. Staging files left by a writer
+ * that died between the steps are published first. Throws the first error that is not a taken counter.
+ * @returns the rotated file's path.
+ */
+export function rotateFile(path: string, label: string): string {
+  const dir = dirname(path);
+  const base = basename(path);
+  const stagingPrefix = `.${base}.rotating-`;
+  const mine = `${stagingPrefix}${process.pid}-${threadId}-`;
+  const staging = `${mine}${++staged}`;
+  renameSync(path, join(dir, staging));
+  const names = readdirSync(dir);
+  let counter = highestCounter(names, `${base}.${label}.`) + 1;
+  for (const name of names) {
+    if (!name.startsWith(stagingPrefix) || name === staging) continue;
+    // An earlier attempt of this thread that failed midway, or one by a writer that died midway.
+    const pid = Number(name.slice(stagingPrefix.length).split('-')[0]);
+    if (name.startsWith(mine) || !isAlive(pid)) counter = publish(dir, name, `${base}.${label}.`, counter) + 1;
+  }
+  const target = publish(dir, staging, `${base}.${label}.`, counter);
+  return join(dir, `${base}.${label}.${pad(target)}`);
+}
+
+/** Gives the staging file `name` the first free name `<prefix><counter>` from `counter` on; returns that counter. */
+function publish(dir: string, name: string, prefix: string, counter: number): number {
+  const from = join(dir, name);
+  for (; ; counter++) {
+    const to = join(dir, `${prefix}${pad(counter)}`);
+    try {
+      linkSync(from, to);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue;
+      if (!LINKS_UNSUPPORTED.has(code ?? '')) throw error;
+      // A file system without hard links: rename, which is safe while the lock keeps rotations apart.
+      if (existsSync(to)) continue;
+      renameSync(from, to);
+      return counter;
+    }
+    unlinkSync(from);
+    return counter;
+  }
+}
+
+const LINKS_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
+
+/** The highest counter among `names` that start with `prefix` (`app_metrics.log.2026-11-25.`); 0 when none. */
+export function highestCounter(names: readonly string[], prefix: string): number {
+  let highest = 0;
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const digits = /^\d+/.exec(name.slice(prefix.length));
+    if (digits !== null) highest = Math.max(highest, Number(digits[0]));
+  }
+  return highest;
+}
+
+function pad(counter: number): string {
+  return String(counter).padStart(COUNTER_DIGITS, '0');
+}
