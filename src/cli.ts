@@ -13,6 +13,7 @@ import { PerflogConfigError } from './errors.js';
 export const EXIT = Object.freeze({ ok: 0, failure: 1, usage: 2 });
 
 const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = Object.freeze({
+  cleanup: async () => (await import('./cli/cleanup-command.js')).cleanupCommand,
 });
 
 function help(): string {
