@@ -4,8 +4,8 @@
  * @internal
  */
 import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 
 /** The schema shipped in the package (`configs` is in `files`); this path works from `src/` and `dist/` alike. */
 export const CONFIG_SCHEMA_URL = new URL('../configs/monitoring_logging.schema.json', import.meta.url);
@@ -36,9 +36,11 @@ export function validateConfigDocument(data: unknown): ConfigProblem | undefined
 }
 
 function compile(): ValidateFunction {
+  // ajv (a CommonJS package) is loaded on the first configuration file only: an app without one never pays for it
+  const { Ajv2020: Ajv } = createRequire(import.meta.url)('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 };
   const schema = JSON.parse(readFileSync(CONFIG_SCHEMA_URL, 'utf8')) as object;
   // verbose: errors carry the failing value and its (sub)schema, from which the message is built
-  const ajv = new Ajv2020({ allErrors: false, verbose: true, strict: true, allowUnionTypes: true });
+  const ajv = new Ajv({ allErrors: false, verbose: true, strict: true, allowUnionTypes: true });
   return ajv.compile(schema);
 }
 
