@@ -47,6 +47,7 @@ export class LogCleanupService {
   #timer: NodeJS.Timeout | undefined;
   #nextRunAt: Date | undefined;
   #inFlight: Promise<CleanupResult> | undefined;
+  #inFlightCleaner: LogCleaner | undefined;
   #abort: AbortController | undefined;
   #failedRuns = 0;
 
@@ -92,14 +93,20 @@ export class LogCleanupService {
   }
 
   /**
-   * Runs a cleanup now, whatever `enabled` says; a caller arriving while a run is in progress gets that run's
-   * result. Never rejects: a failed run resolves with `errors: 1` and is counted and reported.
+   * Runs a cleanup now, whatever `enabled` says. A caller arriving while a run of the same cleaner is in progress
+   * gets that run's result; after `setupLogCleaner()` the new cleaner runs once the previous run is over. Never
+   * rejects: a failed run resolves with `errors: 1` and is counted and reported.
    */
   runNow(): Promise<CleanupResult> {
-    this.#inFlight ??= this.#run().finally(() => {
-      this.#inFlight = undefined;
+    const cleaner = this.#cleaner;
+    if (this.#inFlight !== undefined && this.#inFlightCleaner === cleaner) return this.#inFlight;
+    const previous = this.#inFlight;
+    const run = (previous === undefined ? this.#run(cleaner) : previous.then(() => this.#run(cleaner))).finally(() => {
+      if (this.#inFlight === run) this.#inFlight = this.#inFlightCleaner = undefined;
     });
-    return this.#inFlight;
+    this.#inFlight = run;
+    this.#inFlightCleaner = cleaner;
+    return run;
   }
 
   /**
@@ -125,8 +132,7 @@ export class LogCleanupService {
     }, intervalMs).unref();
   }
 
-  async #run(): Promise<CleanupResult> {
-    const cleaner = this.#cleaner;
+  async #run(cleaner: LogCleaner): Promise<CleanupResult> {
     const abort = new AbortController();
     this.#abort = abort;
     const startMs = performance.now();

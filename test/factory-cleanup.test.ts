@@ -55,6 +55,14 @@ describe('PerformanceMonitorFactory (cleanup members)', () => {
       expect(await f.forceLogCleanup()).to.include({ filesDeleted: 1, dryRun: true });
     });
 
+    it('runs the new cleaner after a run of the previous one, rather than joining it', async () => {
+      await writeFileAged(baseDir, 'logs/old.log', { days: 40 });
+      const f = factory();
+      f.createMonitor('tool'); // starts the service: a real run begins in the background
+      f.setupLogCleaner({ dryRun: true, logPatterns: ['logs/*.txt'] });
+      expect(await f.forceLogCleanup()).to.include({ dryRun: true, filesMatched: 0 });
+    });
+
     it('throws a PerflogConfigError and changes nothing for a bad value', () => {
       const f = factory({ cleanup: { enabled: false } });
       const before = f.getScheduledCleaner().cleaner;
