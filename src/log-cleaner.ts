@@ -2,10 +2,12 @@
  * The retention cleaner: deletes the log files its globs match once their modification time is older than
  * `retentionDays`. Matches are streamed; nothing about a file is kept once it has been handled, nor once a run ends.
  */
+import fs from 'node:fs';
 import type { Stats } from 'node:fs';
 import { lstat, realpath, unlink } from 'node:fs/promises';
 import { basename, dirname, join, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
 import { diag } from '@opentelemetry/api';
 import fg from 'fast-glob';
 import { getDefaultWriter } from './default-writer.js';
@@ -16,6 +18,10 @@ import { ModuleMetricWriter } from './logger-writer.js';
 import { resolveOptions } from './options.js';
 
 const DAY_MILLIS = 86_400_000;
+/** Files checked and deleted concurrently: enough to keep libuv's thread pool busy, a constant amount of memory. */
+const HANDLERS_IN_FLIGHT = 16;
+/** Matches waiting to be handled before fast-glob's next folder listing is held back. */
+const MAX_BUFFERED = 1024;
 
 /** Where a cleaner works and reports. */
 export interface LogCleanerOptions {
@@ -79,19 +85,7 @@ export class LogCleaner {
     const realBase = await realpathOrGone(this.baseDir);
     if (realBase !== undefined) {
       run.realBase = realBase;
-      const stream = fg.stream(this.config.logPatterns, {
-        cwd: this.baseDir, absolute: true, onlyFiles: false, objectMode: true, followSymbolicLinks: false,
-        unique: this.#unique, dot: false, suppressErrors: false,
-      }) as AsyncIterable<fg.Entry>;
-      try {
-        for await (const entry of stream) {
-          if (options.signal?.aborted === true) break;
-          if (!entry.dirent.isDirectory()) await this.#handle(entry.path, run);
-        }
-      } catch (error) {
-        // A directory that cannot be read ends the walk; what was handled so far stands.
-        fail(run, error);
-      }
+      await this.#walk(run, options.signal);
     }
     run.result.durationMs = performance.now() - startMs;
     if (run.firstError !== undefined) {
@@ -101,6 +95,47 @@ export class LogCleaner {
     return run.result;
   }
 
+  /**
+   * Streams the matches and handles up to HANDLERS_IN_FLIGHT files at once. fast-glob's stream does not wait for
+   * its reader, so the next folder listing is held back (through fast-glob's `fs` option) while MAX_BUFFERED matches
+   * are waiting: memory follows the largest single folder, not the number of files.
+   */
+  async #walk(run: Run, signal: AbortSignal | undefined): Promise<void> {
+    const held: Array<() => void> = [];
+    // fast-glob lists the first folder before stream() returns, hence the holder
+    const source: { stream?: Readable } = {};
+    const isFull = (): boolean => source.stream !== undefined && source.stream.readableLength >= MAX_BUFFERED;
+    const readdir = ((...args: Parameters<typeof fs.readdir>) => {
+      const list = (): void => {
+        Reflect.apply(fs.readdir, fs, args);
+      };
+      if (isFull()) held.push(list);
+      else list();
+    }) as typeof fs.readdir;
+    const stream = fg.stream(this.config.logPatterns, {
+      cwd: this.baseDir, absolute: true, onlyFiles: false, objectMode: true, followSymbolicLinks: false,
+      unique: this.#unique, dot: false, suppressErrors: false, fs: { readdir },
+    }) as Readable;
+    source.stream = stream;
+    const inFlight = new Set<Promise<void>>();
+    try {
+      for await (const entry of stream as AsyncIterable<fg.Entry>) {
+        while (held.length > 0 && !isFull()) held.shift()?.();
+        if (signal?.aborted === true) break;
+        if (entry.dirent.isDirectory()) continue;
+        const handled: Promise<void> = this.#handle(entry.path, run).finally(() => inFlight.delete(handled));
+        inFlight.add(handled);
+        if (inFlight.size >= HANDLERS_IN_FLIGHT) await Promise.race(inFlight);
+      }
+    } catch (error) {
+      // A folder that cannot be read ends the walk; what was handled so far stands.
+      fail(run, error);
+    } finally {
+      await Promise.all(inFlight);
+    }
+  }
+
+  /** Counts, checks and deletes one match; never rejects. */
   async #handle(path: string, run: Run): Promise<void> {
     const { result } = run;
     let stats: Stats;
@@ -113,7 +148,14 @@ export class LogCleaner {
     if (stats.isDirectory()) return;
     result.filesMatched++;
     if (stats.mtimeMs >= run.cutoffMs) return;
-    if (!stats.isFile() || !(await this.#isSafe(path, run))) {
+    let isSafe: boolean;
+    try {
+      isSafe = stats.isFile() && await this.#isSafe(path, run);
+    } catch (error) {
+      fail(run, error);
+      return;
+    }
+    if (!isSafe) {
       result.filesSkipped++;
       return;
     }

@@ -163,6 +163,17 @@ describe('LogCleaner', () => {
       await stat(join(baseDir, 'logs/locked/old.log'));
     });
 
+    it('handles more matches than it buffers (folder listings are held back, then resumed) and counts each file', async () => {
+      const count = 2600; // more than the 1024 matches the cleaner lets wait before holding back a folder listing
+      for (let i = 0; i < count; i++) {
+        await writeFileAged(baseDir, `logs/d${i % 40}/f${i}.log`, { days: i % 2 === 0 ? 40 : 1, content: 'r' });
+      }
+      const dry = await cleaner({ logPatterns: ['logs/**/*.log'], dryRun: true }).cleanupLogs();
+      const real = await cleaner({ logPatterns: ['logs/**/*.log'] }).cleanupLogs();
+      for (const result of [dry, real]) expect(result).to.include({ filesMatched: count, filesDeleted: count / 2, bytesFreed: count / 2, errors: 0 });
+      expect(await fg('logs/**/*.log', { cwd: baseDir })).to.have.length(count / 2);
+    });
+
     it('returns zero counts when the base directory does not exist', async () => {
       const missing = new LogCleaner({}, { baseDir: join(baseDir, 'missing'), writer });
       expect(await missing.cleanupLogs()).to.include({ filesMatched: 0, filesDeleted: 0, errors: 0 });
