@@ -21,7 +21,9 @@ const PATTERN_MEANING: Readonly<Record<string, string>> = Object.freeze({
 export interface ConfigProblem {
   /** The YAML key path: `log_cleanup.retention_days`, `log_cleanup.log_patterns[1]`, or `(document)`. */
   readonly key: string;
+  /** What the schema accepts there, in words: `a number > 0`. */
   readonly expected: string;
+  /** The value found. */
   readonly actual: unknown;
 }
 

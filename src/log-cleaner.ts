@@ -59,6 +59,7 @@ export class LogCleaner {
   readonly #unique: boolean;
 
   /**
+   * Validates `config` (merged over `DEFAULT_CLEANUP_CONFIG`) before any I/O.
    * @throws {PerflogConfigError} when a config value is invalid, e.g. a pattern that is absolute or has a `..` segment.
    */
   constructor(config: Partial<LogCleanupConfig> = {}, options: LogCleanerOptions = {}) {

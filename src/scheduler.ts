@@ -51,6 +51,7 @@ export class LogCleanupService {
   #abort: AbortController | undefined;
   #failedRuns = 0;
 
+  /** Runs `cleaner` (its `enabled`, `checkIntervalHours` and `dryRun` apply); nothing starts before `start()`. */
   constructor(cleaner: LogCleaner, options: LogCleanupServiceOptions = {}) {
     this.#cleaner = cleaner;
     this.#lockPath = options.lockPath ?? join(cleaner.baseDir, 'logs', LOCK_NAME);
