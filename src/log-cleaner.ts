@@ -21,7 +21,7 @@ const DAY_MILLIS = 86_400_000;
 /** Files checked and deleted concurrently: enough to keep libuv's thread pool busy, a constant amount of memory. */
 const HANDLERS_IN_FLIGHT = 16;
 /** Matches waiting to be handled before fast-glob's next folder listing is held back. */
-const MAX_BUFFERED = 1024;
+const MAX_BUFFERED = 128;
 
 /** Where a cleaner works and reports. */
 export interface LogCleanerOptions {

@@ -164,7 +164,7 @@ describe('LogCleaner', () => {
     });
 
     it('handles more matches than it buffers (folder listings are held back, then resumed) and counts each file', async () => {
-      const count = 2600; // more than the 1024 matches the cleaner lets wait before holding back a folder listing
+      const count = 2600; // many more than the 128 matches the cleaner lets wait before holding back a folder listing
       for (let i = 0; i < count; i++) {
         await writeFileAged(baseDir, `logs/d${i % 40}/f${i}.log`, { days: i % 2 === 0 ? 40 : 1, content: 'r' });
       }
