@@ -156,8 +156,9 @@ export class PerformanceMonitorFactory {
   }
 
   /**
-   * Runs the cleaner now, ignoring `enabled` and honouring `dryRun`; joins a run already in progress. Never rejects:
-   * a failed run resolves with `errors: 1` and is reported through `onError`.
+   * Runs the cleaner now, ignoring `enabled` and honouring `dryRun`; joins a run of the same cleaner already in
+   * progress (runs never overlap). Never rejects: a failed run resolves with `errors: 1` and is reported through
+   * `onError`. A real run that finds another process cleaning (the lock held) is skipped with zero counts.
    * @example const { filesDeleted, bytesFreed } = await factory.forceLogCleanup();
    */
   forceLogCleanup(): Promise<CleanupResult> {
