@@ -6,13 +6,16 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { realpathSync } from 'node:fs';
 import type { Command, CommandIo } from './cli/args.js';
-import { UsageError } from './cli/args.js';
-import { PerflogConfigError } from './errors.js';
+
+/** Error codes (stable, published) that mean a usage or configuration error: exit 2. */
+const USAGE_CODE = 'PERFLOG_USAGE';
+const CONFIG_ERROR_CODE = 'PERFLOG_INVALID_CONFIG';
 
 /** Exit codes of the CLI. */
 export const EXIT = Object.freeze({ ok: 0, failure: 1, usage: 2 });
 
 const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = Object.freeze({
+  cleanup: async () => (await import('./cli/cleanup-command.js')).cleanupCommand,
 });
 
 function help(): string {
@@ -45,9 +48,12 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   try {
     return await command.run(args, io);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof PerflogConfigError) {
-      io.stderr(`perflog ${name}: ${error.message}\n`);
-      if (error instanceof UsageError) io.stderr(`Usage: ${command.usage}\n`);
+    // by code, not instanceof: a command module loaded through another module graph (a test runner's CommonJS
+    // next to the CLI's ESM) has its own copy of the error classes
+    const code = (error as { code?: unknown } | undefined)?.code;
+    if (code === USAGE_CODE || code === CONFIG_ERROR_CODE) {
+      io.stderr(`perflog ${name}: ${(error as Error).message}\n`);
+      if (code !== CONFIG_ERROR_CODE) io.stderr(`Usage: ${command.usage}\n`);
       return EXIT.usage;
     }
     io.stderr(`perflog ${name}: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -7,13 +7,14 @@ import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { PerflogConfigError } from './errors.js';
 import type { PerflogOptions, ResolvedPerflogOptions } from './interfaces.js';
+import { validateConfigDocument } from './config-schema.js';
 import { resolveOptions } from './options.js';
 
 /** Where `getInstance()` looks for its configuration, relative to the working directory. */
 export const DEFAULT_CONFIG_PATH = 'configs/monitoring_logging.yaml';
 
-/** YAML key path -> option path: the one place snake_case meets camelCase. */
-const KEY_MAP: Readonly<Record<string, string>> = Object.freeze({
+/** YAML key path -> option path: the one place snake_case meets camelCase. @internal */
+export const KEY_MAP: Readonly<Record<string, string>> = Object.freeze({
   'metrics_log.enabled': 'file.enabled',
   'metrics_log.directory': 'logDir',
   'metrics_log.file_name': 'file.fileName',
@@ -32,13 +33,14 @@ const KEY_MAP: Readonly<Record<string, string>> = Object.freeze({
   'log_cleanup.check_interval_hours': 'cleanup.checkIntervalHours',
 });
 const OPTION_TO_KEY = new Map(Object.entries(KEY_MAP).map(([yamlKey, option]) => [option, yamlKey]));
-const SECTIONS = new Set(Object.keys(KEY_MAP).map((key) => key.split('.')[0]));
 
 /**
- * Reads `configs/monitoring_logging.yaml` (or any file of that shape) and returns the factory options it sets.
- * Relative paths in it resolve against the factory's `baseDir`, not the file's folder.
- * @throws {PerflogConfigError} when the file cannot be read, is not valid YAML, has an unknown key or a value of the
- * wrong type or range; the message names the file, the key path and what was expected.
+ * Reads `configs/monitoring_logging.yaml` (or any file of that shape), validates it against
+ * `configs/monitoring_logging.schema.json` and returns the factory options it sets. Relative paths in it resolve
+ * against the factory's `baseDir`, not the file's folder.
+ * @throws {PerflogConfigError} when the file cannot be read, is not valid YAML, has an unknown key, a value of the
+ * wrong type or range, or a cleanup pattern escaping the base directory; the message names the file, the key path
+ * and what was expected, e.g. `monitoring_logging.yaml: log_cleanup.retention_days must be a number > 0 (got -3)`.
  * @example const options = loadMonitoringConfig('configs/monitoring_logging.yaml');
  */
 export function loadMonitoringConfig(path: string): PerflogOptions {
@@ -52,19 +54,14 @@ export function loadMonitoringConfig(path: string): PerflogOptions {
   const problem = document.errors[0];
   if (problem !== undefined) throw new PerflogConfigError('(document)', 'valid YAML', problem.message.split('\n')[0], path);
   const data: unknown = document.toJS();
-  if (data === null || data === undefined) return {};
-  if (typeof data !== 'object' || Array.isArray(data)) throw new PerflogConfigError('(document)', 'a mapping of sections', data, path);
+  const schemaError = validateConfigDocument(data);
+  if (schemaError !== undefined) throw new PerflogConfigError(schemaError.key, schemaError.expected, schemaError.actual, path);
   const options: Record<string, unknown> = {};
-  for (const [section, body] of Object.entries(data as Record<string, unknown>)) {
-    if (!SECTIONS.has(section)) throw new PerflogConfigError(section, `one of the sections ${[...SECTIONS].join(', ')}`, section, path);
-    if (body === null || body === undefined) continue;
-    if (typeof body !== 'object' || Array.isArray(body)) throw new PerflogConfigError(section, 'a mapping', body, path);
-    for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+  for (const [section, body] of Object.entries((data ?? {}) as Record<string, unknown>)) {
+    for (const [key, value] of Object.entries((body ?? {}) as Record<string, unknown>)) {
       const option = KEY_MAP[`${section}.${key}`];
-      if (option === undefined) {
-        const known = Object.keys(KEY_MAP).filter((k) => k.startsWith(`${section}.`)).map((k) => k.slice(section.length + 1));
-        throw new PerflogConfigError(`${section}.${key}`, `one of the known keys (${known.join(', ')})`, key, path);
-      }
+      // the schema and KEY_MAP list the same keys (a test checks it); an unmapped key is an unknown one
+      if (option === undefined) throw new PerflogConfigError(`${section}.${key}`, 'a known key', key, path);
       setPath(options, option, value);
     }
   }
@@ -96,13 +93,14 @@ export function environmentOptions(): PerflogOptions {
 }
 
 /**
- * Resolves options with the full precedence: `code` > environment > configuration file (`PERFLOG_CONFIG` or the
- * default path) > defaults.
+ * Resolves options with the full precedence: `code` > environment > configuration file (`configFile`, by default
+ * `PERFLOG_CONFIG` or the default path; `false` for none) > defaults.
  * @internal
  */
-export function resolveWithEnvironment(code: PerflogOptions = {}): ResolvedPerflogOptions {
-  const file = findConfigFile();
+export function resolveWithEnvironment(
+  code: PerflogOptions = {}, configFile: string | false = findConfigFile() ?? false,
+): ResolvedPerflogOptions {
   const layers = [{ options: code }, { options: environmentOptions() }];
-  if (file !== undefined) layers.push({ options: loadMonitoringConfig(file) });
+  if (configFile !== false) layers.push({ options: loadMonitoringConfig(configFile) });
   return resolveOptions(...layers);
 }

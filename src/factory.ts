@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { diag } from '@opentelemetry/api';
 import { resolveWithEnvironment } from './config.js';
 import { setDefaultWriterSource } from './default-writer.js';
@@ -5,10 +6,14 @@ import { CheckpointPerformanceMonitor } from './implementations/checkpoint-monit
 import { LlmPerformanceMonitor } from './implementations/llm-monitor.js';
 import { ToolPerformanceMonitor } from './implementations/tool-monitor.js';
 import { WorkflowPerformanceMonitor } from './implementations/workflow-monitor.js';
-import type { MetricLogWriter, PerflogOptions, PerflogStats, PerformanceMonitor, ResolvedPerflogOptions } from './interfaces.js';
+import type {
+  CleanupResult, LogCleanupConfig, MetricLogWriter, PerflogOptions, PerflogStats, PerformanceMonitor, ResolvedPerflogOptions,
+} from './interfaces.js';
+import { LogCleaner } from './log-cleaner.js';
 import { ModuleMetricWriter } from './logger-writer.js';
 import { resolveOptions } from './options.js';
 import { Pipeline } from './pipeline.js';
+import { LOCK_NAME, LogCleanupService } from './scheduler.js';
 
 /** Builds a monitor of one type around the factory's writer for that type. */
 export type MonitorMaker<M extends PerformanceMonitor = PerformanceMonitor> = (writer: MetricLogWriter) => M;
@@ -43,6 +48,9 @@ export class PerformanceMonitorFactory {
   readonly #types = new Map<string, MonitorMaker>(BUILTIN_TYPES);
   readonly #monitors = new Map<string, PerformanceMonitor>();
   readonly #writers = new Map<string, ModuleMetricWriter>();
+  #cleaner: LogCleaner | undefined;
+  #cleanupService: LogCleanupService | undefined;
+  #cleanupStartChecked = false;
 
   /**
    * Builds an independent factory from `options` merged over the defaults (no environment, no config file).
@@ -84,6 +92,11 @@ export class PerformanceMonitorFactory {
     return current;
   }
 
+  /** @internal A factory built from options already resolved with environment and file (the CLI). */
+  static fromResolvedOptions(options: ResolvedPerflogOptions): PerformanceMonitorFactory {
+    return PerformanceMonitorFactory.#fromResolved(options);
+  }
+
   static #fromResolved(options: ResolvedPerflogOptions): PerformanceMonitorFactory {
     PerformanceMonitorFactory.#resolvedForNext = options;
     return new PerformanceMonitorFactory();
@@ -93,6 +106,11 @@ export class PerformanceMonitorFactory {
     const previous = this.#pipeline;
     this.#pipeline = next;
     for (const writer of this.#writers.values()) writer.attach(next);
+    if (this.#cleaner !== undefined) {
+      // the new configuration's cleanup section replaces the old one (and any setupLogCleaner() over it)
+      this.#cleaner = undefined;
+      this.#cleanupService?.useCleaner(this.#currentCleaner());
+    }
     previous.shutdown().catch((error: unknown) => diag.error('perflog: closing the previous pipeline failed', error));
   }
 
@@ -112,6 +130,7 @@ export class PerformanceMonitorFactory {
       }
       monitor = make(this.getWriter(type));
       this.#monitors.set(type, monitor);
+      this.#startCleanupOnFirstUse();
     }
     return monitor;
   }
@@ -136,6 +155,56 @@ export class PerformanceMonitorFactory {
     return writer;
   }
 
+  /**
+   * Runs the cleaner now, ignoring `enabled` and honouring `dryRun`; joins a run of the same cleaner already in
+   * progress (runs never overlap). Never rejects: a failed run resolves with `errors: 1` and is reported through
+   * `onError`. A real run that finds another process cleaning (the lock held) is skipped with zero counts.
+   * @example const { filesDeleted, bytesFreed } = await factory.forceLogCleanup();
+   */
+  forceLogCleanup(): Promise<CleanupResult> {
+    return this.getScheduledCleaner().runNow();
+  }
+
+  /**
+   * The periodic cleaner of this factory (one instance). It is started on the first `createMonitor()` when the
+   * cleanup config is enabled, and stopped by `shutdown()`.
+   */
+  getScheduledCleaner(): LogCleanupService {
+    this.#cleanupService ??= new LogCleanupService(this.#currentCleaner(), {
+      lockPath: join(this.#pipeline.options.logDir, LOCK_NAME),
+      onError: (error) => this.#pipeline.report(error),
+    });
+    return this.#cleanupService;
+  }
+
+  /**
+   * Builds a cleaner from `config` merged over the factory's current cleanup config; it becomes the one
+   * `forceLogCleanup()` and the periodic cleaner use.
+   * @throws {PerflogConfigError} when a value is invalid (e.g. a pattern escaping `baseDir`); nothing changes then.
+   * @example factory.setupLogCleaner({ retentionDays: 7, dryRun: true });
+   */
+  setupLogCleaner(config: Partial<LogCleanupConfig>): LogCleaner {
+    const cleaner = this.#newCleaner({ ...this.#currentCleaner().config, ...config });
+    this.#cleaner = cleaner;
+    this.#cleanupService?.useCleaner(cleaner);
+    return cleaner;
+  }
+
+  #currentCleaner(): LogCleaner {
+    this.#cleaner ??= this.#newCleaner(this.#pipeline.options.cleanup);
+    return this.#cleaner;
+  }
+
+  #newCleaner(config: Partial<LogCleanupConfig>): LogCleaner {
+    return new LogCleaner(config, { baseDir: this.#pipeline.options.baseDir, writer: this.getWriter('log_cleaner') });
+  }
+
+  #startCleanupOnFirstUse(): void {
+    if (this.#cleanupStartChecked || this.#pipeline.isClosed) return;
+    this.#cleanupStartChecked = true;
+    this.getScheduledCleaner().start(); // does nothing when the cleanup config is disabled
+  }
+
   /** A snapshot of this factory's counters (they survive `configure()`). */
   stats(): PerflogStats {
     return { ...this.#pipeline.stats };
@@ -151,6 +220,7 @@ export class PerformanceMonitorFactory {
    * promise); recording afterwards is a counted no-op.
    */
   shutdown(): Promise<void> {
+    this.#cleanupService?.stop();
     return this.#pipeline.shutdown();
   }
 

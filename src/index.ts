@@ -8,6 +8,10 @@ export { LlmPerformanceMonitor } from './implementations/llm-monitor.js';
 export { ToolPerformanceMonitor } from './implementations/tool-monitor.js';
 export { WorkflowPerformanceMonitor } from './implementations/workflow-monitor.js';
 export { loadMonitoringConfig } from './config.js';
+export { LogCleaner } from './log-cleaner.js';
+export type { LogCleanerOptions, CleanupRunOptions } from './log-cleaner.js';
+export { LogCleanupService } from './scheduler.js';
+export type { LogCleanupServiceOptions } from './scheduler.js';
 export { DEFAULT_CLEANUP_CONFIG } from './options.js';
 export {
   registerMonitoring, PERFORMANCE_MONITOR_FACTORY, CHECKPOINT_MONITOR, LLM_MONITOR, TOOL_MONITOR, WORKFLOW_MONITOR,

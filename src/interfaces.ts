@@ -155,12 +155,19 @@ export interface LogCleanupConfig {
 
 /** What one cleanup run did (or, in a dry run, would have done). */
 export interface CleanupResult {
+  /** Files deleted (in a dry run: that would have been). */
   filesDeleted: number;
+  /** Their total size in bytes (in a dry run: that would have been freed). */
   bytesFreed: number;
+  /** Files that could not be deleted, plus a folder that could not be read or a run that failed. */
   errors: number;
+  /** How long the run took, in milliseconds. */
   durationMs: number;
+  /** Whether this was a dry run (nothing deleted). */
   dryRun: boolean;
+  /** Distinct files the patterns matched, expired or not (a file matched by two patterns counts once). */
   filesMatched: number;
+  /** Matched, expired files left in place for safety: symlinks, a writer's open file, outside `baseDir`. */
   filesSkipped: number;
 }
 
