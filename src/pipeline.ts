@@ -14,7 +14,7 @@ const WARN_INTERVAL_MILLIS = 1000;
 
 /** Creates zeroed counters. */
 export function newStats(): PerflogStats {
-  return { recordsWritten: 0, recordsDropped: 0, writeErrors: 0, exportErrors: 0, bytesWritten: 0 };
+  return { recordsWritten: 0, recordsDropped: 0, writeErrors: 0, exportErrors: 0, bytesWritten: 0, recordsExported: 0 };
 }
 
 export class Pipeline {
