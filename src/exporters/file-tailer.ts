@@ -3,7 +3,7 @@
  * spool, so nothing waits in memory while a collector is away.
  * @internal
  */
-import { readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import type { BigIntStats } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -66,11 +66,11 @@ export class FileTailer {
     this.#statePath = join(dir, OFFSETS_FILE);
     const escaped = fileNameTemplate.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replaceAll('\\{module\\}', '[^/]+');
     this.#active = new RegExp(`^${escaped}$`);
-    let names: string[];
+    let names: string[] = [];
     try {
       names = readdirSync(dir).filter((name) => this.#active.test(name));
     } catch {
-      return; // no directory yet: every file starts at 0
+      // no directory yet: every file starts at 0
     }
     for (const name of names) {
       try {
@@ -79,6 +79,20 @@ export class FileTailer {
       } catch {
         // vanished meanwhile: it starts at 0 if it comes back
       }
+    }
+    this.#saveSnapshotOnce();
+  }
+
+  /**
+   * Saves the start position at once unless positions were saved before (`wx`: never overwrites), so records of a
+   * process that exits before its first shipping pass are shipped by the next one.
+   */
+  #saveSnapshotOnce(): void {
+    try {
+      mkdirSync(this.#dir, { recursive: true });
+      writeFileSync(this.#statePath, JSON.stringify({ version: 1, streams: Object.fromEntries(this.#snapshot) }), { flag: 'wx' });
+    } catch {
+      // saved before (EEXIST), or not writable: load() decides
     }
   }
 

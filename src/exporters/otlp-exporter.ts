@@ -63,7 +63,7 @@ export class OtlpSender {
       url: options.endpoint ?? DEFAULT_OTLP_ENDPOINT,
       headers: { ...options.headers },
       timeoutMillis: options.timeoutMillis,
-      concurrencyLimit: 1,
+      // sends are serial, but the exporter frees its slot a tick after calling back: a limit of 1 refuses the next send
     });
     // one resource object for every record: the serializer groups records by resource identity
     this.#resource = resource === undefined ? defaultResource() : defaultResource().merge(resource);
