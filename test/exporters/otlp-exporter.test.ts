@@ -46,7 +46,8 @@ describe('OTLP export (otlp.enabled)', function () {
   const make = (options: PerflogOptions = {}): PerformanceMonitorFactory => {
     const factory = new PerformanceMonitorFactory({
       baseDir, cleanup: { enabled: false }, ...options,
-      otlp: { enabled: true, endpoint: receiver.url, timeoutMillis: 1000, ...options.otlp },
+      // timeouts long enough for a loaded machine: a request that times out after the receiver took it is sent again
+      otlp: { enabled: true, endpoint: receiver.url, timeoutMillis: 3000, ...options.otlp },
     });
     factories.push(factory);
     return factory;
@@ -146,7 +147,7 @@ describe('OTLP export (otlp.enabled)', function () {
 
   it('retries a 503 and a 500 until the collector answers 200, counting the failures', async () => {
     receiver.behaviour = (n) => (n === 1 ? 503 : n === 2 ? 500 : 200);
-    const factory = make({ otlp: { timeoutMillis: 3000 } });
+    const factory = make();
     const tool = factory.createMonitor('tool');
     for (let i = 0; i < 100; i++) tool.recordToolCall({ tool: 'search', duration: 0.001, attributes: { seq: i } });
     await waitFor(() => receiver.records.length >= 100);
@@ -158,7 +159,7 @@ describe('OTLP export (otlp.enabled)', function () {
 
   it('retries after timeouts when the collector never answers', async () => {
     receiver.behaviour = (n) => (n <= 2 ? 'hang' : 200);
-    const factory = make({ otlp: { timeoutMillis: 300 } });
+    const factory = make({ otlp: { timeoutMillis: 1000 } });
     const tool = factory.createMonitor('tool');
     for (let i = 0; i < 100; i++) tool.recordToolCall({ tool: 'search', duration: 0.001, attributes: { seq: i } });
     await waitFor(() => receiver.records.length >= 100);
@@ -190,9 +191,9 @@ describe('OTLP export (otlp.enabled)', function () {
     const write = (from: number, to: number): Promise<void> => appendFile(active, Array.from({ length: to - from },
       (_, k) => `{"timestamp":1704110400,"metric_type":"counter","operation":"tick","value":1,"module":"app","seq":${from + k}}\n`).join(''));
     await write(0, 10); // before the shipper starts: history, not shipped
-    const factory = make({ otlp: { timeoutMillis: 300 } });
+    const factory = make();
     await write(10, 100);
-    await sleep(700); // the shipper has read from the first file
+    await sleep(700); // the shipper is running, its position saved on the first file (by inode)
     await rename(active, `${active}.2026-01-01`);
     await write(100, 200);
     await rename(active, `${active}.2026-01-01.2`);
@@ -224,8 +225,7 @@ describe('OTLP export (otlp.enabled)', function () {
 
   it('keeps the heap bounded through a long outage (200,000 records) and then delivers them all', async () => {
     await receiver.stop();
-    // not too short a timeout: a request timed out after the collector took it is sent again (at-least-once)
-    const factory = make({ otlp: { timeoutMillis: 3000 } });
+    const factory = make();
     const tool = factory.createMonitor('tool');
     const before = memoryAfterGc();
     for (let i = 0; i < 200_000; i++) {
@@ -245,7 +245,7 @@ describe('OTLP export (otlp.enabled)', function () {
 
   it('without files, queues in memory up to a byte bound, then drops and counts', async () => {
     await receiver.stop();
-    const factory = make({ file: { enabled: false }, otlp: { timeoutMillis: 200 } });
+    const factory = make({ file: { enabled: false } });
     const tool = factory.createMonitor('tool');
     const before = memoryAfterGc();
     for (let i = 0; i < 200_000; i++) tool.recordToolCall({ tool: 'search', duration: 0.001, attributes: { seq: i } });
