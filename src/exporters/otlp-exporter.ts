@@ -71,24 +71,20 @@ export class OtlpSender {
   }
 
   /**
-   * Parses encoded lines into OTel log records; a line that is not a JSON object (a torn line left by a crash) is
-   * skipped and counted in the returned `skipped`.
+   * Parses encoded lines into OTel log records. A line that is not a record is skipped and counted in `skipped`; when
+   * a crash left a torn line and a later write continued it, the whole record after the tear is still recovered.
    */
   toRecords(lines: readonly string[]): { records: ReadableLogRecord[]; skipped: number } {
     const records: ReadableLogRecord[] = [];
     let skipped = 0;
     for (const line of lines) {
-      if (line === '') continue;
-      let attributes: RecordAttributes;
-      try {
-        attributes = JSON.parse(line) as RecordAttributes;
-      } catch {
+      if (line === '' || line === '\r') continue;
+      let attributes = parseRecord(line);
+      if (attributes === undefined) {
         skipped++;
-        continue;
-      }
-      if (typeof attributes !== 'object' || attributes === null || typeof attributes['timestamp'] !== 'number') {
-        skipped++;
-        continue;
+        const tear = line.lastIndexOf('{"timestamp":');
+        if (tear > 0) attributes = parseRecord(line.slice(tear));
+        if (attributes === undefined) continue;
       }
       records.push(this.toRecord(attributes));
     }
@@ -133,6 +129,16 @@ export class OtlpSender {
   shutdown(): void {
     this.#exporter.shutdown().catch(() => { /* the http transport has nothing left to release */ });
   }
+}
+
+function parseRecord(line: string): RecordAttributes | undefined {
+  try {
+    const value: unknown = JSON.parse(line);
+    if (typeof value === 'object' && value !== null && typeof (value as RecordAttributes)['timestamp'] === 'number') return value as RecordAttributes;
+  } catch {
+    // not JSON: torn or foreign
+  }
+  return undefined;
 }
 
 /** Whether an export error is an HTTP 4xx other than 408 (timeout) and 429 (throttled): sending it again cannot help. */

@@ -110,6 +110,30 @@ describe('OTLP export (otlp.enabled)', function () {
     expect(protobuf!.timeUnixNano).to.equal(1704110400500000000n);
   });
 
+  it('skips lines that are not records, and recovers the record written after a torn line', () => {
+    const sender = new OtlpSender({ enabled: true, endpoint: receiver.url, headers: {}, timeoutMillis: 1000, genAiSemconv: false }, undefined);
+    const whole = '{"timestamp":1704110400.25,"metric_type":"counter","operation":"tick","value":1,"module":"app"}';
+    const { records, skipped } = sender.toRecords(['{"timestamp":1704110399,"metric_ty' + whole, 'not json', '[1]', whole]);
+    sender.shutdown();
+    expect(skipped).to.equal(3);
+    expect(records.map((r) => r.attributes)).to.deep.equal([JSON.parse(whole), JSON.parse(whole)]);
+  });
+
+  it('continues from the saved offsets after a restart: what was delivered is not sent again, the rest is', async () => {
+    const first = make({ otlp: { timeoutMillis: 500 } });
+    const tool = first.createMonitor('tool');
+    for (let i = 0; i < 100; i++) tool.recordToolCall({ tool: 't', duration: 0, attributes: { seq: i } });
+    await first.flush();
+    expect(receiver.records).to.have.length(100);
+    await receiver.stop();
+    for (let i = 100; i < 150; i++) tool.recordToolCall({ tool: 't', duration: 0, attributes: { seq: i } });
+    await first.shutdown(); // the collector is down: the 50 stay in the file
+    await receiver.restart();
+    const second = make();
+    await second.flush();
+    expect(seqs()).to.deep.equal([...Array(150).keys()]);
+  });
+
   it('adds the GenAI attributes to exported llm_call records with genAiSemconv, leaving the file line as it is', async () => {
     const factory = make({ otlp: { genAiSemconv: true } });
     factory.createMonitor('llm').recordLlmCall({ model: 'gpt-4o', provider: 'openai', responseTime: 1, promptTokens: 10, completionTokens: 20 });
