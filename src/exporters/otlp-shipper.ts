@@ -69,6 +69,7 @@ export class OtlpShipper {
 
   /** Ships what is pending now (no retry after a failure); resolves within `timeoutMillis` plus a margin. */
   flush(): Promise<void> {
+    if (this.#isClosed) return Promise.resolve();
     return this.#bounded(this.#serial(() => this.#drain(Date.now() + this.#timeoutMillis, false)).then(() => undefined));
   }
 
@@ -91,10 +92,14 @@ export class OtlpShipper {
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       void this.#serial(async () => {
-        const caughtUp = await this.#drain(Number.POSITIVE_INFINITY, true);
-        if (caughtUp === undefined) return this.#schedule(POLL_INTERVAL_MILLIS);
-        if (caughtUp) this.#backoffMs = INITIAL_BACKOFF_MILLIS;
-        this.#schedule(caughtUp ? POLL_INTERVAL_MILLIS : this.#nextBackoff());
+        let delayMs = POLL_INTERVAL_MILLIS;
+        try {
+          const caughtUp = await this.#drain(Number.POSITIVE_INFINITY, true);
+          if (caughtUp === true) this.#backoffMs = INITIAL_BACKOFF_MILLIS;
+          else if (caughtUp === false) delayMs = this.#nextBackoff();
+        } finally {
+          this.#schedule(delayMs); // even after a failed pass (reported by #serial): shipping never stops for good
+        }
       });
     }, delayMs).unref();
   }
