@@ -35,6 +35,7 @@ export class ProviderForwarder implements RecordForwarder {
     this.#report = report;
   }
 
+  /** Emits one record; never throws. */
   forward(line: string, module: string, operation: string, timeMs: number): void {
     try {
       const attributes = JSON.parse(line) as RecordAttributes;

@@ -17,8 +17,9 @@ import type { OtlpSender } from './otlp-exporter.js';
 
 /** How often the spool is checked for new lines while all is shipped. */
 export const POLL_INTERVAL_MILLIS = 500;
-/** First wait after a failed send; doubled after each further failure (with jitter), up to the maximum. */
+/** First wait after a failed send; doubled after each further failure (with ±20% jitter), up to the maximum. */
 export const INITIAL_BACKOFF_MILLIS = 500;
+/** Longest wait between two attempts while the collector is away. */
 export const MAX_BACKOFF_MILLIS = 5000;
 /** A shipping lock not refreshed for this long belongs to a dead process and is taken over. */
 export const LOCK_STALE_MILLIS = 10_000;
@@ -32,10 +33,13 @@ export type Spool =
 
 type Batch = FileBatch | QueueBatch;
 
+/** What a shipper needs from its pipeline. */
 export interface ShipperOptions {
   readonly spool: Spool;
   readonly sender: OtlpSender;
+  /** The pipeline's counters: `recordsExported`, `exportErrors`. */
   readonly stats: PerflogStats;
+  /** `otlp.timeoutMillis`: the bound of `flush()` and `shutdown()`. */
   readonly timeoutMillis: number;
   /** Hands an export failure to `onError` (the pipeline's `report`). */
   readonly report: (error: PerflogError) => void;
