@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SeverityNumber } from '@opentelemetry/api';
+import type { Logger } from '@opentelemetry/api';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { PerformanceMonitorFactory } from '../src/index.js';
@@ -55,6 +56,14 @@ function stockSdk(endpoint = url, maxQueueSize = OPS_PER_ROUND): LoggerProvider 
   return new LoggerProvider({ processors: [new BatchLogRecordProcessor({ exporter, maxQueueSize, maxExportBatchSize: 512 })] });
 }
 
+/** The same record through the stock SDK: the same attributes perflog writes. */
+function emitStock(logger: Logger): void {
+  logger.emit({
+    body: 'tool_call', severityNumber: SeverityNumber.INFO, severityText: 'INFO',
+    attributes: { timestamp: Date.now() / 1000, metric_type: 'timer', operation: 'tool_call', duration: 0.012, success: true, module: 'tool', tool: 'search' },
+  });
+}
+
 const fileOnly = perflog(false);
 const withOtlp = perflog(true);
 const sdk = stockSdk();
@@ -65,13 +74,7 @@ const record = { tool: 'search', duration: 0.012, success: true };
 const contenders: Record<string, Contender> = {
   'perflog file-only': { op: () => fileTools.recordToolCall(record), flush: () => fileOnly.flush() },
   'perflog + OTLP': { op: () => otlpTools.recordToolCall(record), flush: () => withOtlp.flush() },
-  'OTel SDK batch+OTLP': {
-    op: () => otelLogger.emit({
-      body: 'tool_call', severityNumber: SeverityNumber.INFO, severityText: 'INFO',
-      attributes: { timestamp: Date.now() / 1000, metric_type: 'timer', operation: 'tool_call', duration: 0.012, success: true, module: 'tool', tool: 'search' },
-    }),
-    flush: () => sdk.forceFlush(),
-  },
+  'OTel SDK batch+OTLP': { op: () => emitStock(otelLogger), flush: () => sdk.forceFlush() },
 };
 
 // 1. hot path: only the recording calls are timed; each round is delivered (flushed) and collected before the next
@@ -156,16 +159,16 @@ console.log(`\noutage at full speed for ${OUTAGE_SECONDS} s each (collector down
     });
 }
 {
+  const provider = stockSdk(downUrl, 2048);
+  const logger = provider.getLogger('bench');
+  await outage('OTel SDK batch+OTLP', () => emitStock(logger),
+    () => 'queue bounded by maxQueueSize (2048 records): everything beyond it dropped, uncounted', () => void provider.shutdown().catch(() => undefined));
+}
+{
   const factory = perflog(true, downUrl, false);
   const tools = factory.createMonitor('tool');
   await outage('perflog + OTLP (no files)', () => tools.recordToolCall(record),
     () => `memory queue full at 16 MiB: ${factory.stats().recordsDropped} records dropped (counted)`, () => void factory.shutdown());
-}
-{
-  const provider = stockSdk(downUrl, 2048);
-  const logger = provider.getLogger('bench');
-  await outage('OTel SDK batch+OTLP', () => logger.emit({ body: 'tool_call', severityNumber: SeverityNumber.INFO, attributes: { duration: 0.012, tool: 'search' } }),
-    () => 'queue bounded by maxQueueSize (2048 records): everything beyond it dropped, uncounted', () => void provider.shutdown().catch(() => undefined));
 }
 for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 process.exit(0);
