@@ -4,9 +4,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { diag } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { parseDocument } from 'yaml';
 import { PerflogConfigError } from './errors.js';
-import type { PerflogOptions, ResolvedPerflogOptions } from './interfaces.js';
+import type { OtlpOptions, PerflogOptions, ResolvedPerflogOptions } from './interfaces.js';
 import { validateConfigDocument } from './config-schema.js';
 import { resolveOptions } from './options.js';
 
@@ -87,9 +89,73 @@ export function findConfigFile(cwd = process.cwd()): string | undefined {
   return existsSync(candidate) ? candidate : undefined;
 }
 
-/** Options set by the environment (code > environment > file > defaults). */
-export function environmentOptions(): PerflogOptions {
-  return {};
+/**
+ * Options set by the environment (code > environment > file > defaults): the standard OTLP exporter variables
+ * (`OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs`; `..._HEADERS`, `..._TIMEOUT`,
+ * the `LOGS` one winning) and the resource (`OTEL_RESOURCE_ATTRIBUTES`, `OTEL_SERVICE_NAME`). They never turn OTLP
+ * on: `otlp.enabled` does. A malformed variable is warned about through diag and ignored.
+ */
+export function environmentOptions(env: NodeJS.ProcessEnv = process.env): PerflogOptions {
+  const otlp: Partial<OtlpOptions> = {};
+  const logsEndpoint = nonEmpty(env['OTEL_EXPORTER_OTLP_LOGS_ENDPOINT']);
+  const baseEndpoint = nonEmpty(env['OTEL_EXPORTER_OTLP_ENDPOINT']);
+  const endpoint = logsEndpoint ?? (baseEndpoint === undefined ? undefined : `${baseEndpoint.replace(/\/+$/, '')}/v1/logs`);
+  if (endpoint !== undefined) {
+    if (isHttpUrl(endpoint)) otlp.endpoint = endpoint;
+    else diag.warn(`perflog: ignoring the OTLP endpoint ${JSON.stringify(endpoint)} from the environment: not an http(s) URL`);
+  }
+  const headers = { ...parseList(env, 'OTEL_EXPORTER_OTLP_HEADERS'), ...parseList(env, 'OTEL_EXPORTER_OTLP_LOGS_HEADERS') };
+  if (Object.keys(headers).length > 0) otlp.headers = headers;
+  const timeoutMillis = parseTimeout(env, 'OTEL_EXPORTER_OTLP_LOGS_TIMEOUT') ?? parseTimeout(env, 'OTEL_EXPORTER_OTLP_TIMEOUT');
+  if (timeoutMillis !== undefined) otlp.timeoutMillis = timeoutMillis;
+  const attributes: Record<string, string> = parseList(env, 'OTEL_RESOURCE_ATTRIBUTES');
+  const serviceName = nonEmpty(env['OTEL_SERVICE_NAME']);
+  if (serviceName !== undefined) attributes['service.name'] = serviceName;
+  const options: PerflogOptions = {};
+  if (Object.keys(otlp).length > 0) options.otlp = otlp;
+  if (Object.keys(attributes).length > 0) options.resource = resourceFromAttributes(attributes);
+  return options;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed === undefined || trimmed === '' ? undefined : trimmed;
+}
+
+/** Parses `key=value,key2=value2` (values percent-decoded), as the OTel SDK does for headers and resource attributes. */
+function parseList(env: NodeJS.ProcessEnv, name: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const text = nonEmpty(env[name]);
+  if (text === undefined) return out;
+  for (const pair of text.split(',')) {
+    const at = pair.indexOf('=');
+    const key = at > 0 ? pair.slice(0, at).trim() : '';
+    try {
+      if (key === '') throw new Error('no key');
+      out[decodeURIComponent(key)] = decodeURIComponent(pair.slice(at + 1).trim());
+    } catch {
+      diag.warn(`perflog: ignoring ${JSON.stringify(pair)} in ${name}: expected key=value (percent-encoded)`);
+    }
+  }
+  return out;
+}
+
+function parseTimeout(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const text = nonEmpty(env[name]);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (Number.isInteger(value) && value > 0 && value <= 2 ** 31 - 1) return value;
+  diag.warn(`perflog: ignoring ${name}=${JSON.stringify(text)}: expected a whole number of milliseconds > 0`);
+  return undefined;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -210,14 +210,18 @@ export class PerformanceMonitorFactory {
     return { ...this.#pipeline.stats };
   }
 
-  /** Writes out everything buffered. */
+  /**
+   * Writes out everything buffered, then (with `otlp.enabled`) ships what is pending to the collector; resolves within
+   * `otlp.timeoutMillis` + 0.5 s even when the collector never answers (what is left stays in the files).
+   */
   flush(): Promise<void> {
     return this.#pipeline.flush();
   }
 
   /**
    * Flushes and closes files and exporters and stops the scheduler. Idempotent (later calls return the first
-   * promise); recording afterwards is a counted no-op.
+   * promise); recording afterwards is a counted no-op. Resolves within `otlp.timeoutMillis` + 0.5 s even when a
+   * collector never answers. A `loggerProvider` you passed is not shut down.
    */
   shutdown(): Promise<void> {
     this.#cleanupService?.stop();

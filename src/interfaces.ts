@@ -99,10 +99,15 @@ export interface PerflogStats {
   recordsDropped: number;
   /** Failed writes to a log file (each may carry many records). */
   writeErrors: number;
-  /** Failed exports to a collector or a user's `LoggerProvider`. */
+  /**
+   * Failed exports: every failed request to a collector (each retry counts), every batch a collector refused for
+   * good (4xx), every record a user's `LoggerProvider` threw on.
+   */
   exportErrors: number;
   /** Bytes written to log files. */
   bytesWritten: number;
+  /** Records a collector acknowledged (2xx) or that were emitted into the user's `LoggerProvider`. */
+  recordsExported: number;
 }
 
 /** How a module's records reach its local file. */
@@ -129,13 +134,23 @@ export interface FileOptions {
 export interface OtlpOptions {
   /** @default false */
   enabled: boolean;
-  /** The full logs URL, as in `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`. */
+  /**
+   * The full logs URL, as in `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`. Without it (and without the `OTEL_EXPORTER_OTLP_*`
+   * variables, read by `getInstance()`/`configure()`): `http://localhost:4318/v1/logs`.
+   */
   endpoint: string | undefined;
-  /** Extra HTTP headers. @default {} */
+  /** Extra HTTP headers (`Authorization`, ...). @default {} */
   headers: Readonly<Record<string, string>>;
-  /** Timeout of one export request, in milliseconds. @default 10000 */
+  /**
+   * Timeout of one export request, in milliseconds; also the bound of `flush()`/`shutdown()` on a collector that
+   * never answers (`shutdown()` resolves within this plus 1 s). @default 10000
+   */
   timeoutMillis: number;
-  /** Add the OpenTelemetry GenAI attributes to LLM records. @default false */
+  /**
+   * Add the OpenTelemetry GenAI attributes (`gen_ai.provider.name`, `gen_ai.request.model`, `gen_ai.operation.name`,
+   * `gen_ai.usage.input_tokens`, `gen_ai.usage.output_tokens`) to the exported attributes of `llm_call` records,
+   * after the flat fields. The local file line is not changed. @default false
+   */
   genAiSemconv: boolean;
 }
 
@@ -179,9 +194,16 @@ export interface PerflogOptions {
   logDir?: string | undefined;
   file?: Partial<FileOptions> | undefined;
   otlp?: Partial<OtlpOptions> | undefined;
-  /** An existing OTel `LoggerProvider` to emit every record into as well. */
+  /**
+   * An existing OTel `LoggerProvider` (your SDK's) to emit every record into, synchronously, instead of perflog's own
+   * OTLP shipper; your processors and exporters decide where records go. The local file is still written unless
+   * `file.enabled` is false. perflog never shuts this provider down.
+   */
   loggerProvider?: LoggerProvider | undefined;
-  /** The OTel resource of exported records. */
+  /**
+   * The OTel resource of records perflog ships itself, merged over `OTEL_RESOURCE_ATTRIBUTES`/`OTEL_SERVICE_NAME`
+   * (read by `getInstance()`/`configure()`) and the SDK's default resource (`service.name`, `telemetry.sdk.*`).
+   */
   resource?: Resource | undefined;
   cleanup?: Partial<LogCleanupConfig> | undefined;
   /** Called for every dropped record and every write or export failure; must be cheap and must not throw. */

@@ -3,6 +3,7 @@
  * @internal
  */
 import { isAbsolute, resolve } from 'node:path';
+import type { Resource } from '@opentelemetry/resources';
 import { PerflogConfigError } from './errors.js';
 import type {
   FileOptions, LogCleanupConfig, OtlpOptions, PerflogOptions, ResolvedPerflogOptions,
@@ -70,11 +71,21 @@ export function resolveOptions(...layers: Layer[]): ResolvedPerflogOptions {
     file: Object.freeze(file),
     otlp: Object.freeze({ ...otlp, headers: Object.freeze({ ...otlp.headers }) }),
     loggerProvider: pick((o) => o.loggerProvider),
-    resource: pick((o) => o.resource),
+    resource: mergedResource(layers),
     cleanup: Object.freeze({ ...cleanup, logPatterns: Object.freeze([...cleanup.logPatterns]) as string[] }),
     onError: pick((o) => o.onError),
     strict: pick((o) => o.strict) ?? false,
   });
+}
+
+/** Every layer's resource merged, earliest layer's attributes winning (code over `OTEL_RESOURCE_ATTRIBUTES`). */
+function mergedResource(layers: Layer[]): Resource | undefined {
+  let out: Resource | undefined;
+  for (const layer of [...layers].reverse()) {
+    const resource = layer.options.resource;
+    if (resource !== undefined) out = out === undefined ? resource : out.merge(resource);
+  }
+  return out;
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {
@@ -93,7 +104,7 @@ function validateLayer({ options, file, keyOf = (path) => path }: Layer): void {
   optional(o.strict, 'strict', isBoolean, 'a boolean', fail);
   optional(o.onError, 'onError', (v) => typeof v === 'function', 'a function', fail);
   optional(o.loggerProvider, 'loggerProvider', (v) => isObject(v) && typeof (v as { getLogger?: unknown }).getLogger === 'function', 'an OpenTelemetry LoggerProvider (with getLogger())', fail);
-  optional(o.resource, 'resource', (v) => isObject(v) && isObject((v as { attributes?: unknown }).attributes), 'an OpenTelemetry Resource', fail);
+  optional(o.resource, 'resource', (v) => isObject(v) && isObject((v as { attributes?: unknown }).attributes) && typeof (v as { merge?: unknown }).merge === 'function', 'an OpenTelemetry Resource', fail);
   section(o.file, 'file', {
     enabled: [isBoolean, 'a boolean'],
     fileName: [(v) => typeof v === 'string' && v !== '' && !/[/\\]/.test(v) && v !== '.' && v !== '..', 'a file name without a directory'],

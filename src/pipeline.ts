@@ -8,13 +8,15 @@ import type { PerflogError, PerflogRecordError } from './errors.js';
 import { FileExporter } from './exporters/file-exporter.js';
 import type { PerflogStats, ResolvedPerflogOptions } from './interfaces.js';
 import type { RecordForwarder } from './logger-writer.js';
+import type { OtlpShipper } from './exporters/otlp-shipper.js';
+import { createOtelExport } from './otel-forwarder.js';
 
 /** Minimum milliseconds between two diag warnings (and two write-failure reports) of one pipeline. */
 const WARN_INTERVAL_MILLIS = 1000;
 
 /** Creates zeroed counters. */
 export function newStats(): PerflogStats {
-  return { recordsWritten: 0, recordsDropped: 0, writeErrors: 0, exportErrors: 0, bytesWritten: 0 };
+  return { recordsWritten: 0, recordsDropped: 0, writeErrors: 0, exportErrors: 0, bytesWritten: 0, recordsExported: 0 };
 }
 
 /**
@@ -38,10 +40,12 @@ export class Pipeline {
   #suppressedWarnings = 0;
   #lastWriteReportMs = 0;
   #shutdown: Promise<void> | undefined;
+  readonly #shipper: OtlpShipper | undefined;
 
   constructor(options: ResolvedPerflogOptions, stats: PerflogStats = newStats()) {
     this.options = options;
     this.stats = stats;
+    ({ forwarder: this.forwarder, shipper: this.#shipper } = createOtelExport(options, stats, (error) => this.report(error)));
   }
 
   /** The file exporter of `module`, created on first use; `undefined` when files are disabled. */
@@ -80,10 +84,10 @@ export class Pipeline {
     }
   }
 
-  /** Writes out every buffered line. */
+  /** Writes out every buffered line, then ships what is pending over OTLP (bounded by `otlp.timeoutMillis`). */
   flush(): Promise<void> {
     for (const exporter of this.#files.values()) exporter.flushSync();
-    return Promise.resolve();
+    return this.#shipper?.flush() ?? Promise.resolve();
   }
 
   /** Flushes and closes everything once; later calls return the first promise. */
@@ -94,7 +98,8 @@ export class Pipeline {
     }
     this.isClosed = true;
     for (const exporter of this.#files.values()) exporter.close();
-    this.#shutdown = Promise.resolve();
+    // the shipper bounds itself: it resolves within otlp.timeoutMillis + 0.5 s even when a collector never answers
+    this.#shutdown = this.#shipper?.shutdown() ?? Promise.resolve();
     return this.#shutdown;
   }
 
