@@ -13,6 +13,8 @@ import { PerflogConfigError } from './errors.js';
 export const EXIT = Object.freeze({ ok: 0, failure: 1, usage: 2 });
 
 const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = Object.freeze({
+  stats: async () => (await import('./cli/stats-command.js')).statsCommand,
+  report: async () => (await import('./cli/report-command.js')).reportCommand,
 });
 
 function help(): string {
