@@ -21,19 +21,31 @@ export type LineHandler = (buf: Buffer, start: number, end: number) => void;
 
 const CHUNK_BYTES = 1 << 20;
 
-/** Where the rotated suffix starts: `app_metrics.log.2026-01-31.1.gz` -> `app_metrics.log`. */
-function sortKey(path: string): string {
-  const at = path.lastIndexOf('.log');
-  // Rotated files (`x.log.<suffix>`) are older than the active `x.log`: they sort first.
-  return at >= 0 && at + 4 < path.length ? `${path.slice(0, at + 4)}\u0000${path.slice(at + 4)}` : `${path}\u0001`;
+const collator = new Intl.Collator('en', { numeric: true });
+
+/**
+ * Orders files per log: `x.log.<suffix>` (rotated, older; by suffix, numbers compared as numbers) before the active
+ * `x.log`.
+ */
+function compareFiles(a: string, b: string): number {
+  const [baseA, suffixA] = splitRotated(a);
+  const [baseB, suffixB] = splitRotated(b);
+  if (baseA !== baseB) return baseA < baseB ? -1 : 1;
+  if (suffixA === suffixB) return 0;
+  if (suffixA === '') return 1;
+  if (suffixB === '') return -1;
+  return collator.compare(suffixA, suffixB) || (suffixA < suffixB ? -1 : 1);
 }
 
-const collator = new Intl.Collator('en', { numeric: true });
+function splitRotated(path: string): [string, string] {
+  const at = path.lastIndexOf('.log');
+  return at >= 0 ? [path.slice(0, at + 4), path.slice(at + 4)] : [path, ''];
+}
 
 /** Lists the files the patterns match under `baseDir`, each once: per log, rotated files (by suffix) before the active one. */
 export async function listFiles(patterns: readonly string[], baseDir: string): Promise<{ path: string; size: number }[]> {
   const paths = await fg([...patterns], { cwd: baseDir, absolute: true, onlyFiles: true, unique: true, dot: false });
-  const unique = [...new Set(paths)].sort((a, b) => collator.compare(sortKey(a), sortKey(b)));
+  const unique = [...new Set(paths)].sort(compareFiles);
   const files: { path: string; size: number }[] = [];
   for (const path of unique) {
     try {

@@ -121,18 +121,28 @@ function runWorker(queue: Iterator<FileTask>, options: ResolvedReadOptions, grou
   const execArgv = source && !process.execArgv.some((arg) => arg.includes('tsx')) ? [...process.execArgv, '--import', 'tsx'] : process.execArgv;
   const worker = new Worker(url, { workerData: { options, groupBy }, execArgv });
   return new Promise<void>((resolve, reject) => {
+    // A worker that fails before taking a task (a loader that does not reach workers) costs nothing: the main
+    // thread reads its share. One that fails after taking a task has lost lines: the query fails.
+    let tookTask = false;
+    let settled = false;
+    const settle = (error?: unknown): void => {
+      if (settled) return;
+      settled = true;
+      if (error === undefined || !tookTask) resolve(); else reject(error instanceof Error ? error : new Error(String(error)));
+    };
     worker.on('message', (message: { type: 'next' } | { type: 'state'; state: AggregateState }) => {
       if (message.type === 'state') {
         aggregator.mergeState(message.state);
         void worker.terminate();
-        resolve();
+        settle();
         return;
       }
       const next = queue.next();
+      if (next.done !== true) tookTask = true;
       worker.postMessage(next.done === true ? { type: 'done' } : { type: 'task', task: next.value });
     });
-    worker.on('error', reject);
-    worker.on('exit', (code) => { if (code !== 0) reject(new Error(`query worker exited with code ${code}`)); });
+    worker.on('error', settle);
+    worker.on('exit', (code) => settle(new Error(`query worker exited with code ${code}`)));
   });
 }
 
