@@ -6,8 +6,6 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { realpathSync } from 'node:fs';
 import type { Command, CommandIo } from './cli/args.js';
-import { UsageError } from './cli/args.js';
-import { PerflogConfigError } from './errors.js';
 
 /** Exit codes of the CLI. */
 export const EXIT = Object.freeze({ ok: 0, failure: 1, usage: 2 });
@@ -47,9 +45,11 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   try {
     return await command.run(args, io);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof PerflogConfigError) {
+    // By code, not instanceof: a command module loaded through another loader (tests) has its own error classes.
+    const code = (error as { code?: unknown } | undefined)?.code;
+    if (error instanceof Error && (code === 'PERFLOG_USAGE' || code === 'PERFLOG_INVALID_CONFIG')) {
       io.stderr(`perflog ${name}: ${error.message}\n`);
-      if (error instanceof UsageError) io.stderr(`Usage: ${command.usage}\n`);
+      if (code === 'PERFLOG_USAGE') io.stderr(`Usage: ${command.usage}\n`);
       return EXIT.usage;
     }
     io.stderr(`perflog ${name}: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -128,7 +128,7 @@ function runWorker(queue: Iterator<FileTask>, options: ResolvedReadOptions, grou
     const settle = (error?: unknown): void => {
       if (settled) return;
       settled = true;
-      if (error === undefined || !tookTask) resolve(); else reject(error instanceof Error ? error : new Error(String(error)));
+      if (error === undefined || !tookTask) resolve(); else reject(error instanceof Error ? error : new Error('query worker failed'));
     };
     worker.on('message', (message: { type: 'next' } | { type: 'state'; state: AggregateState }) => {
       if (message.type === 'state') {
