@@ -107,7 +107,9 @@ export function barChart(title: string, bars: readonly Bar[], formatValue: (v: n
   const parts: string[] = [];
   bars.forEach((bar, i) => {
     const y = 4 + i * rowH;
-    parts.push(`<text class="label" x="${labelW - 8}" y="${y + rowH / 2}" text-anchor="end" dominant-baseline="middle">${escapeHtml(bar.label)}</text>`);
+    const label = bar.label.length > 22 ? `${bar.label.slice(0, 21)}…` : bar.label;
+    parts.push(`<text class="label" x="${labelW - 8}" y="${y + rowH / 2}" text-anchor="end" dominant-baseline="middle">${escapeHtml(label)}`
+      + `<title>${escapeHtml(bar.label)}</title></text>`);
     let x = labelW;
     let total = 0;
     for (const s of bar.segments) {
