@@ -62,14 +62,15 @@ describe('perflog report', () => {
     await page.goto(pathToFileURL(out).href, { waitUntil: 'load' });
     expect(problems).to.deep.equal([]);
     expect(requests).to.deep.equal([pathToFileURL(out).href]);
-    const charts = await page.$$eval('figure.chart', (figures) => figures.map((figure) => {
-      const svg = figure.querySelector('svg')!;
+    // Browser-side code as text: the test's TypeScript has no DOM types.
+    const charts = await page.evaluate<{ title: string; width: number; height: number; lines: number; bars: number; points: number }[]>(`[...document.querySelectorAll('figure.chart')].map((figure) => {
+      const svg = figure.querySelector('svg');
       const box = svg.getBoundingClientRect();
       const lines = [...svg.querySelectorAll('path.line')].filter((p) => (p.getAttribute('d') ?? '').length > 20).length;
       const bars = [...svg.querySelectorAll('rect')].filter((r) => Number(r.getAttribute('width')) > 0).length;
       const points = svg.querySelectorAll('circle').length;
       return { title: figure.querySelector('figcaption')?.textContent ?? '', width: box.width, height: box.height, lines, bars, points };
-    }));
+    })`);
     // Throughput, error rate, a latency chart per timer operation (5, plus the hostile one), tokens per model and provider.
     expect(charts.length).to.equal(2 + 6 + 2);
     for (const chart of charts) {
@@ -78,10 +79,9 @@ describe('perflog report', () => {
       expect(chart.lines + chart.bars + chart.points, chart.title).to.be.greaterThan(0);
     }
     expect(charts.map((c) => c.title)).to.include.members(['Error rate', 'Tokens per model', 'Tokens per provider', 'llm · llm_call']);
-    const slowest = await page.$$eval('table tbody tr', (rows) => rows.map((row) => row.textContent ?? ''));
-    expect(slowest.length).to.be.at.least(5);
+    expect(await page.locator('table tbody tr').count()).to.be.at.least(5);
     expect(charts.filter((c) => c.lines > 0).length).to.be.at.least(2 + 5);
-    expect(await page.evaluate(() => document.querySelectorAll('script, img, link, iframe, [src], [href]').length)).to.equal(0);
+    expect(await page.locator('script, img, link, iframe, [src], [href]').count()).to.equal(0);
     await page.screenshot({ path: join(ARTIFACTS, 'report-light.png'), fullPage: true });
     await page.close();
   });
@@ -91,7 +91,7 @@ describe('perflog report', () => {
     const context = await browser.newContext({ javaScriptEnabled: false, colorScheme: 'dark', viewport: { width: 1240, height: 900 } });
     const page = await context.newPage();
     await page.goto(pathToFileURL(out).href, { waitUntil: 'load' });
-    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const background = await page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
     expect(background).to.equal('rgb(13, 17, 23)');
     expect(await page.locator('svg path.line').count()).to.be.greaterThan(10);
     expect(await page.textContent('h1')).to.equal('perflog report');
