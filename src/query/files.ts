@@ -1,12 +1,12 @@
 /**
- * Finding metric files and streaming their lines: big Buffer chunks split on `\n` with `indexOf` (no readline, no
- * string per line), gzip (`.gz`) decompressed on the fly, byte ranges for parallel readers.
+ * Streaming the lines of metric files: big Buffer chunks split on `\n` with `indexOf` (no readline, no
+ * string per line), gzip (`.gz`) decompressed on the fly, byte ranges for parallel readers. (Finding the files is
+ * `list-files.ts`: workers read, they never glob.)
  * @internal
  */
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import fg from 'fast-glob';
 
 /** One file to read, or the byte range `[start, end)` of one (ranges start and end on line boundaries). */
 export interface FileTask {
@@ -20,42 +20,6 @@ export interface FileTask {
 export type LineHandler = (buf: Buffer, start: number, end: number) => void;
 
 const CHUNK_BYTES = 1 << 20;
-
-const collator = new Intl.Collator('en', { numeric: true });
-
-/**
- * Orders files per log: `x.log.<suffix>` (rotated, older; by suffix, numbers compared as numbers) before the active
- * `x.log`.
- */
-function compareFiles(a: string, b: string): number {
-  const [baseA, suffixA] = splitRotated(a);
-  const [baseB, suffixB] = splitRotated(b);
-  if (baseA !== baseB) return baseA < baseB ? -1 : 1;
-  if (suffixA === suffixB) return 0;
-  if (suffixA === '') return 1;
-  if (suffixB === '') return -1;
-  return collator.compare(suffixA, suffixB) || (suffixA < suffixB ? -1 : 1);
-}
-
-function splitRotated(path: string): [string, string] {
-  const at = path.lastIndexOf('.log');
-  return at >= 0 ? [path.slice(0, at + 4), path.slice(at + 4)] : [path, ''];
-}
-
-/** Lists the files the patterns match under `baseDir`, each once: per log, rotated files (by suffix) before the active one. */
-export async function listFiles(patterns: readonly string[], baseDir: string): Promise<{ path: string; size: number }[]> {
-  const paths = await fg([...patterns], { cwd: baseDir, absolute: true, onlyFiles: true, unique: true, dot: false });
-  const unique = [...new Set(paths)].sort(compareFiles);
-  const files: { path: string; size: number }[] = [];
-  for (const path of unique) {
-    try {
-      files.push({ path, size: (await stat(path)).size });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-  }
-  return files;
-}
 
 /** Calls `onLine` for every line of `chunk`; the last line may lack its `\n` (end of a file). */
 export function splitLines(chunk: Buffer, onLine: LineHandler): void {

@@ -8,7 +8,8 @@ import { PerflogConfigError } from '../errors.js';
 import type { AggregateState, GroupStats, GroupValue } from './aggregate.js';
 import { Aggregator } from './aggregate.js';
 import type { FileTask } from './files.js';
-import { isGzip, listFiles, readChunks, splitFile } from './files.js';
+import { isGzip, readChunks, splitFile } from './files.js';
+import { listFiles } from './list-files.js';
 import type { ReadOptions, ResolvedReadOptions } from './options.js';
 import { resolveReadOptions } from './options.js';
 
@@ -20,7 +21,7 @@ export interface QueryOptions extends ReadOptions {
    */
   groupBy?: readonly string[] | undefined;
   /**
-   * Worker threads reading alongside the main thread. By default none below 64 MB of input, else one per core
+   * Worker threads reading alongside the main thread. By default none below 128 MB of input, else one per core
    * beyond the first. `0` reads in the main thread only.
    */
   threads?: number | undefined;
@@ -66,7 +67,7 @@ export interface QueryResult {
 }
 
 /** Input size from which worker threads are used by default. */
-export const PARALLEL_THRESHOLD_BYTES = 64 * 1024 * 1024;
+export const PARALLEL_THRESHOLD_BYTES = 128 * 1024 * 1024;
 const PIECE_BYTES = 16 * 1024 * 1024;
 const QUANTILES = [0.5, 0.9, 0.95, 0.99] as const;
 
@@ -93,14 +94,24 @@ export async function queryMetrics(options: QueryOptions = {}): Promise<QueryRes
   const threads = threadsOption ?? (totalBytes >= PARALLEL_THRESHOLD_BYTES ? availableParallelism() - 1 : 0);
   const aggregator = new Aggregator(resolved, groupBy);
   const tasks: FileTask[] = [];
-  for (const file of files) {
-    const gzip = isGzip(file.path);
-    if (threads === 0 || gzip || file.size < 2 * PIECE_BYTES) tasks.push({ path: file.path, start: 0, end: Infinity, gzip });
-    else tasks.push(...await splitFile(file.path, file.size, Math.ceil(file.size / PIECE_BYTES)));
-  }
   const queue = tasks.values();
-  const readers = [drain(queue, aggregator)];
-  for (let i = 0; i < threads; i++) readers.push(runWorker(queue, resolved, groupBy, aggregator));
+  // Workers boot (~50-300 ms) while the files are cut into ranges; they pull their first task once booted.
+  let markReady = (): void => undefined;
+  const ready = new Promise<void>((resolve) => { markReady = resolve; });
+  const readers = Array.from({ length: threads }, () => runWorker(queue, ready, resolved, groupBy, aggregator));
+  try {
+    for (const file of files) {
+      const gzip = isGzip(file.path);
+      if (threads === 0 || gzip || file.size < 2 * PIECE_BYTES) tasks.push({ path: file.path, start: 0, end: Infinity, gzip });
+      else tasks.push(...await splitFile(file.path, file.size, Math.ceil(file.size / PIECE_BYTES)));
+    }
+  } catch (error) {
+    markReady();
+    await Promise.allSettled(readers);
+    throw error;
+  }
+  markReady();
+  readers.push(drain(queue, aggregator));
   await Promise.all(readers);
   return toResult(aggregator, groupBy, files.length);
 }
@@ -113,8 +124,8 @@ async function drain(queue: Iterator<FileTask>, aggregator: Aggregator): Promise
 }
 
 /** A worker reads tasks off the same queue, one at a time, and hands back its aggregate at the end. */
-function runWorker(queue: Iterator<FileTask>, options: ResolvedReadOptions, groupBy: readonly string[],
-  aggregator: Aggregator): Promise<void> {
+function runWorker(queue: Iterator<FileTask>, ready: Promise<void>, options: ResolvedReadOptions,
+  groupBy: readonly string[], aggregator: Aggregator): Promise<void> {
   const source = import.meta.url.endsWith('.ts');
   const url = new URL(source ? './query-worker.ts' : './query-worker.js', import.meta.url);
   // Running from TypeScript sources (tests, benchmarks): the worker needs the same loader.
@@ -137,9 +148,11 @@ function runWorker(queue: Iterator<FileTask>, options: ResolvedReadOptions, grou
         settle();
         return;
       }
-      const next = queue.next();
-      if (next.done !== true) tookTask = true;
-      worker.postMessage(next.done === true ? { type: 'done' } : { type: 'task', task: next.value });
+      void ready.then(() => {
+        const next = queue.next();
+        if (next.done !== true) tookTask = true;
+        worker.postMessage(next.done === true ? { type: 'done' } : { type: 'task', task: next.value });
+      });
     });
     worker.on('error', settle);
     worker.on('exit', (code) => settle(new Error(`query worker exited with code ${code}`)));

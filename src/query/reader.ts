@@ -3,7 +3,8 @@
  */
 import type { ReadOptions, ResolvedReadOptions } from './options.js';
 import { resolveReadOptions } from './options.js';
-import { isCorrupt, isEndOfFileError, isGzip, lineChunks, listFiles, splitLines } from './files.js';
+import { isCorrupt, isEndOfFileError, isGzip, lineChunks, splitLines } from './files.js';
+import { listFiles } from './list-files.js';
 import type { ParsedLine } from './parser.js';
 import { parseLine } from './parser.js';
 
