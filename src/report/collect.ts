@@ -1,7 +1,8 @@
 /**
  * What the HTML report draws, gathered in one streaming pass: per operation, the overall figures and a time series
- * of fixed-size buckets. Buckets are aligned on the epoch and their width doubles (merging pairs) whenever the span
- * would need more than `MAX_BUCKETS`, so memory is bounded by groups x buckets, never by records.
+ * of fixed-size buckets. Buckets are aligned on the epoch and their width grows to the next round width (merging
+ * whole buckets) whenever the span would need more than `MAX_BUCKETS`: memory is bounded by groups x buckets,
+ * never by records.
  * @internal
  */
 import type { ReadOptions } from '../query/options.js';
@@ -11,6 +12,8 @@ import { DurationSketch } from '../query/sketch.js';
 
 /** Most buckets a time series holds. */
 export const MAX_BUCKETS = 60;
+// Bucket widths in seconds, each a multiple of the one before (so coarsening merges whole buckets): 1 s ... 1 week.
+const WIDTHS = [1, 2, 10, 20, 60, 120, 600, 1200, 3600, 7200, 21600, 43200, 86400, 604800];
 
 /** One time bucket of one operation. */
 export class Bucket {
@@ -71,11 +74,13 @@ export async function collectReportData(options: ReadOptions): Promise<ReportDat
     if (index < first) first = index;
     if (index > last) last = index;
     while (last - first + 1 > MAX_BUCKETS) {
-      bucketSeconds *= 2;
-      first = Math.floor(first / 2);
-      last = Math.floor(last / 2);
-      index = Math.floor(index / 2);
-      for (const op of operations.values()) op.buckets = coarsen(op.buckets);
+      const wider = WIDTHS.find((width) => width > bucketSeconds) ?? bucketSeconds * 2;
+      const factor = wider / bucketSeconds;
+      bucketSeconds = wider;
+      first = Math.floor(first / factor);
+      last = Math.floor(last / factor);
+      index = Math.floor(index / factor);
+      for (const op of operations.values()) op.buckets = coarsen(op.buckets, factor);
     }
     const key = `${record.module}\u0000${record.operation}`;
     let op = operations.get(key);
@@ -104,10 +109,10 @@ export async function collectReportData(options: ReadOptions): Promise<ReportDat
   };
 }
 
-function coarsen(buckets: Map<number, Bucket>): Map<number, Bucket> {
+function coarsen(buckets: Map<number, Bucket>, factor: number): Map<number, Bucket> {
   const merged = new Map<number, Bucket>();
   for (const [index, bucket] of buckets) {
-    const half = Math.floor(index / 2);
+    const half = Math.floor(index / factor);
     const existing = merged.get(half);
     if (existing === undefined) merged.set(half, bucket);
     else existing.merge(bucket);

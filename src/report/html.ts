@@ -55,6 +55,13 @@ ${body}
 `;
 }
 
+function formatSpan(seconds: number): string {
+  if (seconds % 86400 === 0) return `${seconds / 86400} d`;
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}
+
 function isoMinute(seconds: number): string {
   return new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ');
 }
@@ -97,7 +104,7 @@ function throughput(data: ReportData): string {
   }
   const perSecond = (n: number): string => (n === 0 ? '0' : n >= 10 ? formatCount(n) : n.toPrecision(2)) + '/s';
   const rate = lineChart({
-    title: `Throughput (records per second, ${formatDuration(data.bucketSeconds)} buckets)`, formatX: axisTime(data), formatY: perSecond,
+    title: `Throughput (records per second, ${formatSpan(data.bucketSeconds)} buckets)`, formatX: axisTime(data), formatY: perSecond,
     series: [{ name: 'records/s', color: 'var(--c1)', points: times.map((t, i) => [t, totals[i]!.count / data.bucketSeconds]) }],
   });
   const errors = lineChart({
