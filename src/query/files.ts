@@ -67,31 +67,48 @@ export async function readChunks(task: FileTask, onChunk: (chunk: Buffer) => voi
   }
 }
 
+// Room before each block for the unfinished line of the block before it.
+const HEAD_BYTES = 64 * 1024;
+
 async function* plainChunks(task: FileTask): AsyncGenerator<Buffer> {
   const handle = await open(task.path, 'r');
+  // Two buffers: the next block is read (in the thread pool) while the lines of this one are handled.
+  let current = Buffer.allocUnsafe(HEAD_BYTES + CHUNK_BYTES);
+  let spare = Buffer.allocUnsafe(HEAD_BYTES + CHUNK_BYTES);
+  const read = async (buf: Buffer, position: number): Promise<number> => {
+    const want = Math.min(CHUNK_BYTES, task.end - position);
+    return want > 0 ? (await handle.read(buf, HEAD_BYTES, want, position)).bytesRead : 0;
+  };
   try {
-    let buf = Buffer.allocUnsafe(CHUNK_BYTES);
-    let carry = 0;
     let position = task.start;
+    let pending = read(current, position);
+    let carry: Buffer | undefined;
     for (;;) {
-      if (carry === buf.length) {
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, 0, carry);
-        buf = bigger;
-      }
-      const want = Math.min(buf.length - carry, task.end - position);
-      const { bytesRead } = want > 0 ? await handle.read(buf, carry, want, position) : { bytesRead: 0 };
+      const bytesRead = await pending;
       if (bytesRead === 0) {
-        if (carry > 0) yield buf.subarray(0, carry);
+        if (carry !== undefined && carry.length > 0) yield carry;
         return;
       }
       position += bytesRead;
-      const length = carry + bytesRead;
-      const last = buf.lastIndexOf(10, length - 1);
-      if (last < 0) { carry = length; continue; }
-      yield buf.subarray(0, last + 1);
-      carry = length - last - 1;
-      if (carry > 0) buf.copy(buf, 0, last + 1, length);
+      let view: Buffer;
+      if (carry === undefined || carry.length === 0) {
+        view = current.subarray(HEAD_BYTES, HEAD_BYTES + bytesRead);
+      } else if (carry.length <= HEAD_BYTES) {
+        carry.copy(current, HEAD_BYTES - carry.length);
+        view = current.subarray(HEAD_BYTES - carry.length, HEAD_BYTES + bytesRead);
+      } else {
+        view = Buffer.concat([carry, current.subarray(HEAD_BYTES, HEAD_BYTES + bytesRead)]);
+      }
+      // The carry is out of `spare` now: it can take the next block.
+      pending = read(spare, position);
+      const last = view.lastIndexOf(10);
+      if (last < 0) {
+        carry = view.buffer === current.buffer ? Buffer.from(view) : view;
+      } else {
+        yield view.subarray(0, last + 1);
+        carry = view.subarray(last + 1);
+      }
+      [current, spare] = [spare, current];
     }
   } finally {
     await handle.close();

@@ -103,6 +103,23 @@ describe('readMetrics()', () => {
 });
 
 describe('files', () => {
+  it('readChunks() hands out whole lines, also lines longer than a chunk', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'perflog-long-'));
+    try {
+      const file = join(dir, 'a.log');
+      const lines = [10, 70_000, 3_500_000, 5, 1_048_570, 1_048_580, 20].map((n, i) => encode({ timestamp: i, operation: 'o', module: 'm', note: 'x'.repeat(n) }));
+      await writeFile(file, `${lines.join('\n')}\n`);
+      const read: string[] = [];
+      await readChunks({ path: file, start: 0, end: Infinity, gzip: false }, (chunk) => {
+        expect(chunk[chunk.length - 1]).to.equal(10);
+        splitLines(chunk, (buf, s, e) => { read.push(buf.toString('utf8', s, e)); });
+      });
+      expect(read).to.deep.equal(lines);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('splitFile() cuts on line boundaries: the ranges hold every line once', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'perflog-split-'));
     try {
