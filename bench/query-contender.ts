@@ -1,18 +1,20 @@
 /**
  * One contender of `bench/query.bench.ts`, run in its own process so its peak RSS is its own:
- * `node --import tsx bench/query-contender.ts <perflog|perflog-1thread|duckdb|readline> <file>`.
+ * `node --import tsx bench/query-contender.ts <perflog|perflog-1thread|duckdb|readline> <file> [dist/query/query.js]`.
  * Prints one JSON line: `{ seconds, groups, rows }` (rows: module/operation -> count, p95) for the cross-check.
  */
 import { DDSketch } from '@datadog/sketches-js';
 import { createReadStream } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { queryMetrics } from '../src/query/query.js';
+import type { queryMetrics as QueryMetrics } from '../src/query/query.js';
 
 type Summary = Record<string, { count: number; p95: number | null }>;
 
-const [name, file] = process.argv.slice(2);
-if (name === undefined || file === undefined) throw new Error('usage: query-contender.ts <name> <file>');
+const [name, file, dist] = process.argv.slice(2);
+if (name === undefined || file === undefined) throw new Error('usage: query-contender.ts <name> <file> [compiled query.js]');
+// perflog as shipped (compiled JS) when the benchmark built it; else from the TypeScript sources.
+const { queryMetrics } = await import(dist ?? '../src/query/query.js') as { queryMetrics: typeof QueryMetrics };
 
 async function perflog(threads?: number): Promise<Summary> {
   const result = await queryMetrics({ patterns: [file!], groupBy: ['module', 'operation'], threads });

@@ -3,13 +3,15 @@
  * `queryMetrics` (default: main thread + workers; and on one thread), DuckDB (`read_json` + `quantile_cont`), jq
  * (counts and means; set PERFLOG_BENCH_SKIP_JQ=1 to skip it) and a naive readline + JSON.parse reader. Each run is
  * its own child process (peak RSS is the contender's own); rounds are interleaved; medians printed. The file is
- * generated once into bench/.out/ and then read from the page cache by everyone alike.
+ * generated once into bench/.out/ and then read from the page cache by everyone alike. perflog runs as shipped:
+ * compiled into bench/.out/dist with the package's build config (PERFLOG_BENCH_SOURCE=1: from the sources).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { mkdir, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { printRatio, quantile } from './harness.js';
 import { generateRecords } from '../test/fixtures/metrics-data.js';
 
@@ -19,6 +21,16 @@ const file = join(here, '.out', 'query', `metrics-${RECORDS}-v1.log`);
 const rounds = Number(process.env['PERFLOG_BENCH_ROUNDS'] ?? 3);
 const skipJq = process.env['PERFLOG_BENCH_SKIP_JQ'] === '1';
 const TIME = '/usr/bin/time';
+const distDir = join(here, '.out', 'dist');
+
+/** perflog as shipped: compiled with the package's build config (PERFLOG_BENCH_SOURCE=1 runs the TS sources). */
+function build(): string | undefined {
+  if (process.env['PERFLOG_BENCH_SOURCE'] === '1') return undefined;
+  const tsc = join(here, '..', 'node_modules', 'typescript', 'bin', 'tsc');
+  const result = spawnSync(process.execPath, [tsc, '-p', join(here, '..', 'tsconfig.build.json'), '--outDir', distDir], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('tsc failed');
+  return pathToFileURL(join(distDir, 'query', 'query.js')).href;
+}
 
 async function generate(): Promise<void> {
   if (existsSync(file)) return;
@@ -60,7 +72,9 @@ function runMeasured(command: string, args: string[]): Promise<{ stdout: string;
 }
 
 async function node(name: string): Promise<Run> {
-  const { stdout, rssKb } = await runMeasured(process.execPath, ['--import', 'tsx', join(here, 'query-contender.ts'), name, file]);
+  const args = ['--import', 'tsx', join(here, 'query-contender.ts'), name, file];
+  if (dist !== undefined) args.push(dist);
+  const { stdout, rssKb } = await runMeasured(process.execPath, args);
   const report = JSON.parse(stdout.trim().split('\n').pop()!) as { seconds: number; maxRssKb: number; rows: Rows };
   return { seconds: report.seconds, rssMb: (Number.isNaN(rssKb) ? report.maxRssKb : rssKb) / 1024, rows: report.rows };
 }
@@ -75,8 +89,10 @@ async function jq(): Promise<Run> {
 }
 
 await generate();
+const dist = build();
 const sizeMb = statSync(file).size / 1e6;
 console.log(`file: ${file} (${sizeMb.toFixed(0)} MB, ${RECORDS.toLocaleString('en-US')} records); ${rounds} interleaved rounds, medians`);
+console.log(`perflog: ${dist === undefined ? 'TypeScript sources (tsx)' : 'compiled (tsconfig.build.json)'}; ${availableParallelism()} cores`);
 const contenders = ['perflog', 'duckdb', 'perflog-1thread', 'readline'];
 const runs = new Map<string, Run[]>(contenders.map((name) => [name, []]));
 for (let round = 0; round < rounds; round++) {
