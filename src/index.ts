@@ -18,7 +18,7 @@ export type { MetricRecord, MetricReader, ReadStats } from './query/reader.js';
 export { queryMetrics } from './query/query.js';
 export type { QueryOptions, QueryResult, QueryRow, DurationSummary } from './query/query.js';
 export type { ReadOptions, TimeBound } from './query/options.js';
-export type { GroupValue } from './query/aggregate.js';
+export type { GroupValue } from './query/group-stats.js';
 export { PerflogConfigError, PerflogRecordError, PerflogWriteError, PerflogExportError } from './errors.js';
 export type { DropReason, PerflogError } from './errors.js';
 export type {

@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { PerflogConfigError } from '../errors.js';
-import type { AggregateState, GroupStats, GroupValue } from './aggregate.js';
+import type { AggregateState, GroupStats, GroupValue } from './group-stats.js';
 import { Aggregator } from './aggregate.js';
 import type { FileTask } from './files.js';
 import { isGzip, readChunks, splitFile } from './files.js';

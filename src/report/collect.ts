@@ -7,7 +7,7 @@
  */
 import type { ReadOptions } from '../query/options.js';
 import { readMetrics } from '../query/reader.js';
-import { GroupStats } from '../query/aggregate.js';
+import { GroupStats } from '../query/group-stats.js';
 import { DurationSketch } from '../query/sketch.js';
 
 /** Most buckets a time series holds. */
