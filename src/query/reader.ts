@@ -63,7 +63,7 @@ export function matches(record: MetricRecord, options: ResolvedReadOptions): boo
  * Reads the records of the files `patterns` match, in order of file (per log: rotated files, then the active one)
  * then line, keeping those that pass the filters. Memory stays bounded (one chunk of records at a time).
  * Invalid or truncated lines are counted in `stats.badLines` and skipped, never thrown.
- * @throws PerflogConfigError (when iteration starts) for a bad option, e.g. `since: "yesterday"`.
+ * @throws PerflogConfigError at once for a bad option, e.g. `since: "yesterday"`.
  * @example
  * const reader = readMetrics({ since: '24h', module: 'llm' });
  * for await (const record of reader) console.log(record.operation, record.duration);
