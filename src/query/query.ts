@@ -68,7 +68,8 @@ export interface QueryResult {
 
 /** Input size from which worker threads are used by default. */
 export const PARALLEL_THRESHOLD_BYTES = 128 * 1024 * 1024;
-const PIECE_BYTES = 16 * 1024 * 1024;
+/** @internal Size of the byte ranges files are cut into for workers (tests make it small). */
+export const tuning = { pieceBytes: 16 * 1024 * 1024 };
 const QUANTILES = [0.5, 0.9, 0.95, 0.99] as const;
 
 /**
@@ -102,8 +103,9 @@ export async function queryMetrics(options: QueryOptions = {}): Promise<QueryRes
   try {
     for (const file of files) {
       const gzip = isGzip(file.path);
-      if (threads === 0 || gzip || file.size < 2 * PIECE_BYTES) tasks.push({ path: file.path, start: 0, end: Infinity, gzip });
-      else tasks.push(...await splitFile(file.path, file.size, Math.ceil(file.size / PIECE_BYTES)));
+      const piece = tuning.pieceBytes;
+      if (threads === 0 || gzip || file.size < 2 * piece) tasks.push({ path: file.path, start: 0, end: Infinity, gzip });
+      else tasks.push(...await splitFile(file.path, file.size, Math.ceil(file.size / piece)));
     }
   } catch (error) {
     markReady();

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerflogConfigError } from '../../src/errors.js';
-import { queryMetrics } from '../../src/query/query.js';
+import { queryMetrics, tuning } from '../../src/query/query.js';
 import type { QueryRow } from '../../src/query/query.js';
 import type { GeneratedRecord } from '../fixtures/metrics-data.js';
 import { writeLogs } from '../fixtures/write-logs.js';
@@ -75,9 +75,11 @@ describe('queryMetrics()', () => {
     expect(result.rows.map((r) => `${r.group['module']}/${r.group['operation']}`)).to.deep.equal([...result.rows.map((r) => `${r.group['module']}/${r.group['operation']}`)].sort());
   });
 
-  it('gives the same answer on worker threads', async () => {
+  it('gives the same answer on worker threads reading byte ranges', async () => {
     const single = await queryMetrics({ baseDir: dir, threads: 0 });
-    const parallel = await queryMetrics({ baseDir: dir, threads: 2 });
+    const pieceBytes = tuning.pieceBytes;
+    tuning.pieceBytes = 256 * 1024;
+    const parallel = await queryMetrics({ baseDir: dir, threads: 2 }).finally(() => { tuning.pieceBytes = pieceBytes; });
     expect(parallel.rows.length).to.equal(single.rows.length);
     parallel.rows.forEach((row, i) => {
       const { duration, ...rest } = row;
