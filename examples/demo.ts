@@ -1,10 +1,10 @@
 /**
  * `npm run demo`: a simulated LLM agent records metrics into logs/ for a few seconds (checkpoint saves and loads,
  * LLM calls across models and providers with some failures, tool calls, workflow nodes), then the per-operation
- * table is read back from those files.
+ * `perflog stats` table is printed from those files and an HTML report written beside them.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { main } from '../src/cli.js';
 import { PerformanceMonitorFactory } from '../src/index.js';
 
 const RUN_MILLIS = Number(process.env['DEMO_MILLIS'] ?? 3000);
@@ -62,29 +62,10 @@ const stats = factory.stats();
 console.log(`Simulated ${turns.toLocaleString('en-US')} agent turns in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
   `${stats.recordsWritten.toLocaleString('en-US')} records, ${(stats.bytesWritten / 1024).toFixed(0)} KB into ${factory.options.logDir}\n`);
 
-// Read the records back from the files (the store) and print a per-operation table.
-type Row = { count: number; errors: number; durations: number[] };
-const rows = new Map<string, Row>();
-const logDir = factory.options.logDir;
-for (const file of readdirSync(logDir).filter((name) => /\.log(\.|$)/.test(name)).sort()) {
-  for (const line of readFileSync(join(logDir, file), 'utf8').split('\n')) {
-    if (line === '') continue;
-    const record = JSON.parse(line) as { module: string; operation: string; duration?: number; success?: boolean };
-    const key = `${record.module}\t${record.operation}`;
-    const row = rows.get(key) ?? { count: 0, errors: 0, durations: [] };
-    row.count++;
-    if (record.success === false) row.errors++;
-    if (typeof record.duration === 'number') row.durations.push(record.duration);
-    rows.set(key, row);
-  }
-}
-const ms = (seconds: number | undefined) => (seconds === undefined ? '-' : seconds < 1 ? `${(seconds * 1000).toFixed(1)} ms` : `${seconds.toFixed(2)} s`);
-const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-console.log(`${'module'.padEnd(12)}${'operation'.padEnd(18)}${'count'.padStart(8)}${'errors'.padStart(8)}${'p50'.padStart(11)}${'p95'.padStart(11)}`);
-for (const [key, row] of [...rows].sort()) {
-  const [module, operation] = key.split('\t') as [string, string];
-  const sorted = row.durations.sort((a, b) => a - b);
-  console.log(`${module.padEnd(12)}${operation.padEnd(18)}${row.count.toLocaleString('en-US').padStart(8)}${row.errors.toLocaleString('en-US').padStart(8)}` +
-    `${ms(percentile(sorted, 0.5)).padStart(11)}${ms(percentile(sorted, 0.95)).padStart(11)}`);
-}
 await factory.shutdown();
+
+// Read the records back from the files (the store): the `perflog stats` table, then the HTML report.
+const io = { stdout: (text: string) => process.stdout.write(text), stderr: (text: string) => process.stderr.write(text), cwd: process.cwd() };
+const reportPath = join(factory.options.logDir, 'report.html');
+process.exitCode = (await main(['stats', '--dir', factory.options.logDir], io)) ||
+  (await main(['report', '--dir', factory.options.logDir, '--out', reportPath], io));

@@ -16,6 +16,8 @@ export const EXIT = Object.freeze({ ok: 0, failure: 1, usage: 2 });
 
 const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = Object.freeze({
   cleanup: async () => (await import('./cli/cleanup-command.js')).cleanupCommand,
+  stats: async () => (await import('./cli/stats-command.js')).statsCommand,
+  report: async () => (await import('./cli/report-command.js')).reportCommand,
 });
 
 function help(): string {

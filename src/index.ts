@@ -17,6 +17,12 @@ export {
   registerMonitoring, PERFORMANCE_MONITOR_FACTORY, CHECKPOINT_MONITOR, LLM_MONITOR, TOOL_MONITOR, WORKFLOW_MONITOR,
 } from './di-config.js';
 export type { MonitoringContainer } from './di-config.js';
+export { readMetrics } from './query/reader.js';
+export type { MetricRecord, MetricReader, ReadStats } from './query/reader.js';
+export { queryMetrics } from './query/query.js';
+export type { QueryOptions, QueryResult, QueryRow, DurationSummary } from './query/query.js';
+export type { ReadOptions, TimeBound } from './query/options.js';
+export type { GroupValue } from './query/group-stats.js';
 export { PerflogConfigError, PerflogRecordError, PerflogWriteError, PerflogExportError } from './errors.js';
 export type { DropReason, PerflogError } from './errors.js';
 export type {

@@ -1,0 +1,265 @@
+/**
+ * The aggregation loop of `queryMetrics`: each line is tokenized in place, only the fields the query needs are
+ * decoded, and the record is folded into its group. Memory grows with the number of groups, never with records.
+ * Runs alike in the main thread and in workers; workers hand back `AggregateState`, which merges.
+ * @internal
+ */
+import {
+  KIND_ASCII, KIND_FALSE, KIND_NUMBER, KIND_NUMBER_APPROX, KIND_TRUE, KIND_UTF8, keyHash, tokenValue, tokenizeLine, tokens,
+} from './parser.js';
+import type { ResolvedReadOptions } from './options.js';
+import { DurationSketch } from './sketch.js';
+import type { AggregateState, GroupValue } from './group-stats.js';
+import { GroupStats, TOTAL_FIELDS } from './group-stats.js';
+
+// Fixed slots; groupBy and where fields that are not among them get slots after these.
+const TIMESTAMP = 0;
+const MODULE = 1;
+const OPERATION = 2;
+const SUCCESS = 3;
+const DURATION = 4;
+const FIRST_TOTAL = 5;
+const STRING_CACHE_SIZE = 4096;
+const FIXED = ['timestamp', 'module', 'operation', 'success', 'duration', ...TOTAL_FIELDS];
+
+/** Folds lines into groups. */
+export class Aggregator {
+  linesRead = 0;
+  badLines = 0;
+  readonly #groupBy: readonly string[];
+  readonly #groupSlots: number[];
+  readonly #since: number;
+  readonly #until: number;
+  readonly #whereSlots: number[];
+  readonly #whereValues: (string | number | boolean)[];
+  readonly #names: string[];
+  readonly #nameBytes: Buffer[];
+  // Open addressing over key hashes: cell -> slot + 1.
+  readonly #table: Int32Array;
+  readonly #hashes: Int32Array;
+  readonly #values: unknown[];
+  readonly #groups = new Map<GroupValue, unknown>();
+  readonly #strings = new Map<number, { bytes: Buffer; value: string }>();
+  /** Token of an approximate duration in the current line, or -1. */
+  #approximate = -1;
+
+  constructor(options: ResolvedReadOptions, groupBy: readonly string[]) {
+    this.#groupBy = groupBy;
+    this.#since = options.since;
+    this.#until = options.until;
+    this.#names = [...FIXED];
+    const slotOf = (name: string): number => {
+      const at = this.#names.indexOf(name);
+      return at >= 0 ? at : this.#names.push(name) - 1;
+    };
+    this.#groupSlots = groupBy.map(slotOf);
+    this.#whereSlots = options.where.map(([key]) => slotOf(key));
+    this.#whereValues = options.where.map(([, value]) => value);
+    this.#nameBytes = this.#names.map((name) => Buffer.from(name, 'utf8'));
+    const size = 1 << Math.ceil(Math.log2(this.#names.length * 4));
+    this.#table = new Int32Array(size);
+    this.#hashes = new Int32Array(size);
+    this.#names.forEach((name, slot) => {
+      const hash = keyHash(name);
+      let cell = hash & (size - 1);
+      while (this.#table[cell] !== 0) cell = (cell + 1) & (size - 1);
+      this.#table[cell] = slot + 1;
+      this.#hashes[cell] = hash;
+    });
+    this.#values = new Array<unknown>(this.#names.length).fill(undefined);
+  }
+
+  /**
+   * Folds every line of `chunk` (whole lines; the last may lack its `\n`). The tokenizer finds where a line ends,
+   * so lines are not split beforehand; a line it cannot take is found with `indexOf` and goes to `JSON.parse`.
+   */
+  readonly chunk = (buf: Buffer): void => {
+    const length = buf.length;
+    const values = this.#values;
+    let start = 0;
+    while (start < length) {
+      this.linesRead++;
+      values.fill(undefined);
+      this.#approximate = -1;
+      const n = tokenizeLine(buf, start, length);
+      let end = tokens.end;
+      if (n >= 0 && (end === length || buf[end] === 10)) {
+        for (let i = 0; i < n; i++) {
+          const slot = this.#slotOf(buf, i);
+          if (slot >= 0) values[slot] = this.#value(buf, i, slot);
+        }
+      } else {
+        end = buf.indexOf(10, start);
+        if (end < 0) end = length;
+        if (!this.#parseSlow(buf, start, end)) {
+          this.badLines++;
+          start = end + 1;
+          continue;
+        }
+      }
+      this.#fold(values, buf);
+      start = end + 1;
+    }
+  };
+
+  /** The value of token `i`, decoded only as far as the query needs. */
+  #value(buf: Buffer, i: number, slot: number): unknown {
+    switch (tokens.kind[i]) {
+      case KIND_NUMBER: return tokens.number[i];
+      case KIND_NUMBER_APPROX:
+        // Close enough for sums and sketches; the exact value is read when it may be a new min or max.
+        if (slot !== DURATION) return tokenValue(buf, i);
+        this.#approximate = i;
+        return Number.isNaN(tokens.number[i]) ? tokenValue(buf, i) : tokens.number[i];
+      case KIND_TRUE: return true;
+      case KIND_FALSE: return false;
+      case KIND_ASCII: case KIND_UTF8: return this.#string(buf, tokens.valueStart[i]!, tokens.valueEnd[i]!);
+      default: return tokenValue(buf, i);
+    }
+  }
+
+  // Values repeat (modules, operations, models): one string per distinct value, found by a hash of its bytes.
+  #string(buf: Buffer, start: number, end: number): string {
+    let hash = end - start;
+    for (let p = start; p < end; p++) hash = (Math.imul(hash, 31) + buf[p]!) | 0;
+    const cached = this.#strings.get(hash);
+    if (cached !== undefined && cached.bytes.length === end - start) {
+      const bytes = cached.bytes;
+      let same = true;
+      for (let b = 0; b < bytes.length; b++) if (buf[start + b] !== bytes[b]) { same = false; break; }
+      if (same) return cached.value;
+    }
+    const value = buf.toString('utf8', start, end);
+    if (cached === undefined && this.#strings.size < STRING_CACHE_SIZE) {
+      this.#strings.set(hash, { bytes: Buffer.from(buf.subarray(start, end)), value });
+    }
+    return value;
+  }
+
+  /** Counts a file that ended in a corrupt gzip stream as one bad line. */
+  corrupt(): void {
+    this.linesRead++;
+    this.badLines++;
+  }
+
+  #slotOf(buf: Buffer, i: number): number {
+    const hash = tokens.keyHash[i]!;
+    if (hash === -1) {
+      let key: string;
+      try { key = JSON.parse(buf.toString('utf8', tokens.keyStart[i]! - 1, tokens.keyEnd[i]! + 1)) as string; } catch { return -1; }
+      return this.#names.indexOf(key);
+    }
+    const mask = this.#table.length - 1;
+    for (let cell = hash & mask; ; cell = (cell + 1) & mask) {
+      const entry = this.#table[cell]!;
+      if (entry === 0) return -1;
+      if (this.#hashes[cell] !== hash) continue;
+      const name = this.#nameBytes[entry - 1]!;
+      const start = tokens.keyStart[i]!;
+      if (tokens.keyEnd[i]! - start !== name.length) continue;
+      let same = true;
+      for (let b = 0; b < name.length; b++) if (buf[start + b] !== name[b]) { same = false; break; }
+      if (same) return entry - 1;
+    }
+  }
+
+  #parseSlow(buf: Buffer, start: number, end: number): boolean {
+    let record: unknown;
+    try { record = JSON.parse(buf.toString('utf8', start, end)); } catch { return false; }
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) return false;
+    const names = this.#names;
+    for (let slot = 0; slot < names.length; slot++) {
+      const name = names[slot]!;
+      if (Object.hasOwn(record, name)) this.#values[slot] = (record as Record<string, unknown>)[name];
+    }
+    return true;
+  }
+
+  #fold(values: unknown[], buf: Buffer): void {
+    const timestamp = values[TIMESTAMP];
+    if (typeof timestamp !== 'number' || typeof values[MODULE] !== 'string' || typeof values[OPERATION] !== 'string') {
+      this.badLines++;
+      return;
+    }
+    if (timestamp < this.#since || timestamp >= this.#until) return;
+    const whereSlots = this.#whereSlots;
+    for (let i = 0; i < whereSlots.length; i++) if (values[whereSlots[i]!] !== this.#whereValues[i]) return;
+    const group = this.#group(values);
+    group.count++;
+    if (values[SUCCESS] === false) group.errors++;
+    const value = values[DURATION];
+    if (typeof value === 'number' && value >= 0) {
+      let duration = value;
+      const i = this.#approximate;
+      if (i >= 0 && (duration <= group.durationMin * (1 + 1e-12) || duration >= group.durationMax * (1 - 1e-12))) {
+        duration = tokenValue(buf, i) as number;
+      }
+      group.addDuration(duration);
+    }
+    for (let i = 0; i < 4; i++) {
+      const total = values[FIRST_TOTAL + i];
+      if (typeof total === 'number') group.totals[i]! += total;
+    }
+  }
+
+  #group(values: unknown[]): GroupStats {
+    const slots = this.#groupSlots;
+    let map = this.#groups;
+    for (let i = 0; i < slots.length - 1; i++) {
+      const key = groupValue(values[slots[i]!]);
+      let next = map.get(key) as Map<GroupValue, unknown> | undefined;
+      if (next === undefined) map.set(key, next = new Map());
+      map = next;
+    }
+    const key = slots.length === 0 ? null : groupValue(values[slots[slots.length - 1]!]);
+    let group = map.get(key) as GroupStats | undefined;
+    if (group === undefined) map.set(key, group = new GroupStats());
+    return group;
+  }
+
+  /** Every group with its key values. */
+  *groups(): Generator<[GroupValue[], GroupStats]> {
+    const depth = Math.max(1, this.#groupBy.length);
+    function* walk(map: Map<GroupValue, unknown>, prefix: GroupValue[]): Generator<[GroupValue[], GroupStats]> {
+      for (const [key, value] of map) {
+        if (prefix.length + 1 === depth) yield [[...prefix, key], value as GroupStats];
+        else yield* walk(value as Map<GroupValue, unknown>, [...prefix, key]);
+      }
+    }
+    yield* walk(this.#groups, []);
+  }
+
+  /** The group of `key`, created when missing (merging). */
+  groupOf(key: GroupValue[]): GroupStats {
+    const values: unknown[] = new Array<unknown>(this.#names.length);
+    this.#groupSlots.forEach((slot, i) => { values[slot] = key[i]; });
+    return this.#group(values);
+  }
+
+  /** This aggregate as plain data. */
+  toState(): AggregateState {
+    const groups = [...this.groups()].map(([key, g]) => ({
+      key, count: g.count, errors: g.errors, durationCount: g.durationCount, durationSum: g.durationSum,
+      durationMin: g.durationMin, durationMax: g.durationMax, totals: [...g.totals], sketch: g.sketch.toState(),
+    }));
+    return { linesRead: this.linesRead, badLines: this.badLines, groups };
+  }
+
+  /** Adds an aggregate made elsewhere (a worker) to this one. */
+  mergeState(state: AggregateState): void {
+    this.linesRead += state.linesRead;
+    this.badLines += state.badLines;
+    for (const g of state.groups) {
+      const other = new GroupStats();
+      Object.assign(other, { count: g.count, errors: g.errors, durationCount: g.durationCount, durationSum: g.durationSum,
+        durationMin: g.durationMin, durationMax: g.durationMax });
+      g.totals.forEach((total, i) => { other.totals[i] = total; });
+      other.sketch = DurationSketch.fromState(g.sketch);
+      this.groupOf(g.key).merge(other);
+    }
+  }
+}
+
+function groupValue(value: unknown): GroupValue {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
+}

@@ -1,0 +1,204 @@
+/**
+ * `queryMetrics`: counts, error rates, duration percentiles and totals per group, read straight from the files.
+ * Large inputs are cut into byte ranges that worker threads and the main thread read at once, merging sketches.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { PerflogConfigError } from '../errors.js';
+import type { AggregateState, GroupStats, GroupValue } from './group-stats.js';
+import { Aggregator } from './aggregate.js';
+import type { FileTask } from './files.js';
+import { isGzip, readChunks, splitFile } from './files.js';
+import { listFiles } from './list-files.js';
+import type { ReadOptions, ResolvedReadOptions } from './options.js';
+import { resolveReadOptions } from './options.js';
+
+/** What `queryMetrics` computes: `ReadOptions` plus the grouping. */
+export interface QueryOptions extends ReadOptions {
+  /**
+   * Record fields to group by (`module`, `operation`, `model`, `provider`, `tool`, ...); `[]` makes one group.
+   * @default ["module", "operation"]
+   */
+  groupBy?: readonly string[] | undefined;
+  /**
+   * Worker threads reading alongside the main thread. By default none below 128 MB of input, else one per core
+   * beyond the first. `0` reads in the main thread only.
+   */
+  threads?: number | undefined;
+}
+
+/** Duration statistics of a group, in seconds; `null` when the group has no `duration` (counters, gauges). */
+export interface DurationSummary {
+  min: number | null;
+  mean: number | null;
+  /** Percentiles come from a DDSketch: within 1% of the exact value of rank `floor(q * (n - 1))`. */
+  p50: number | null;
+  p90: number | null;
+  p95: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+/** One group of the result. */
+export interface QueryRow {
+  /** The group's value of each `groupBy` field (`null`: the records have no such field). */
+  group: Record<string, GroupValue>;
+  /** Records in the group. */
+  count: number;
+  /** Records with `success: false`. */
+  errors: number;
+  /** `(count - errors) / count`, in [0, 1]. */
+  successRate: number;
+  duration: DurationSummary;
+  /** Sums over the group's records (a missing field counts 0). */
+  totals: { size: number; prompt_tokens: number; completion_tokens: number; total_tokens: number };
+}
+
+/** The answer of `queryMetrics` (SPEC section 8); also what `perflog stats --format json` prints. */
+export interface QueryResult {
+  /** One row per group, ordered by the group values. */
+  rows: QueryRow[];
+  /** Every line read, bad ones included. */
+  linesRead: number;
+  /** Invalid or truncated lines (skipped). */
+  badLines: number;
+  /** Files read. */
+  files: number;
+}
+
+/** Input size from which worker threads are used by default. */
+export const PARALLEL_THRESHOLD_BYTES = 128 * 1024 * 1024;
+/** @internal Size of the byte ranges files are cut into for workers (tests make it small). */
+export const tuning = { pieceBytes: 16 * 1024 * 1024 };
+const QUANTILES = [0.5, 0.9, 0.95, 0.99] as const;
+
+/**
+ * Aggregates the records the options select, grouped by `groupBy`. Streams; memory grows with the number of
+ * groups, not of records. Bad lines are counted in `badLines`, never thrown.
+ * @throws PerflogConfigError for a bad option (`since: "yesterday"`, `groupBy: "module"`).
+ * @example
+ * const { rows } = await queryMetrics({ since: '7d', module: 'checkpoint', groupBy: ['operation'] });
+ * for (const row of rows) console.log(row.group.operation, row.count, row.duration.p95);
+ */
+export async function queryMetrics(options: QueryOptions = {}): Promise<QueryResult> {
+  const groupBy = options.groupBy ?? ['module', 'operation'];
+  if (!Array.isArray(groupBy) || !groupBy.every((field) => typeof field === 'string' && field !== '')) {
+    throw new PerflogConfigError('groupBy', 'an array of field names', groupBy);
+  }
+  const threadsOption = options.threads;
+  if (threadsOption !== undefined && (!Number.isInteger(threadsOption) || threadsOption < 0)) {
+    throw new PerflogConfigError('threads', 'an integer >= 0', threadsOption);
+  }
+  const resolved = resolveReadOptions(options);
+  const files = await listFiles(resolved.patterns, resolved.baseDir);
+  const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
+  const threads = threadsOption ?? (totalBytes >= PARALLEL_THRESHOLD_BYTES ? availableParallelism() - 1 : 0);
+  const aggregator = new Aggregator(resolved, groupBy);
+  const tasks: FileTask[] = [];
+  const queue = tasks.values();
+  // Workers boot (~50-300 ms) while the files are cut into ranges; they pull their first task once booted.
+  let markReady = (): void => undefined;
+  const ready = new Promise<void>((resolve) => { markReady = resolve; });
+  const readers = Array.from({ length: threads }, () => runWorker(queue, ready, resolved, groupBy, aggregator));
+  try {
+    for (const file of files) {
+      const gzip = isGzip(file.path);
+      const piece = tuning.pieceBytes;
+      if (threads === 0 || gzip || file.size < 2 * piece) tasks.push({ path: file.path, start: 0, end: Infinity, gzip });
+      else tasks.push(...await splitFile(file.path, file.size, Math.ceil(file.size / piece)));
+    }
+  } catch (error) {
+    markReady();
+    await Promise.allSettled(readers);
+    throw error;
+  }
+  markReady();
+  readers.push(drain(queue, aggregator));
+  await Promise.all(readers);
+  return toResult(aggregator, groupBy, files.length);
+}
+
+/** Reads tasks off the shared queue in this thread. */
+async function drain(queue: Iterator<FileTask>, aggregator: Aggregator): Promise<void> {
+  for (let next = queue.next(); next.done !== true; next = queue.next()) {
+    if (await readChunks(next.value, aggregator.chunk)) aggregator.corrupt();
+  }
+}
+
+/** A worker reads tasks off the same queue, one at a time, and hands back its aggregate at the end. */
+function runWorker(queue: Iterator<FileTask>, ready: Promise<void>, options: ResolvedReadOptions,
+  groupBy: readonly string[], aggregator: Aggregator): Promise<void> {
+  const source = import.meta.url.endsWith('.ts');
+  const url = new URL(source ? './query-worker.ts' : './query-worker.js', import.meta.url);
+  // Compiled, the worker is plain JS and boots fastest without the app's flags (preloaded instrumentation, loaders).
+  // From TypeScript sources (tests, benchmarks) it needs the same loader as this thread.
+  const execArgv = !source ? [] : process.execArgv.some((arg) => arg.includes('tsx')) ? process.execArgv : [...process.execArgv, '--import', 'tsx'];
+  const worker = new Worker(url, { workerData: { options, groupBy }, execArgv });
+  return new Promise<void>((resolve, reject) => {
+    // A worker that fails before taking a task (a loader that does not reach workers) costs nothing: the main
+    // thread reads its share. One that fails after taking a task has lost lines: the query fails.
+    let tookTask = false;
+    let settled = false;
+    const settle = (error?: unknown): void => {
+      if (settled) return;
+      settled = true;
+      if (error === undefined || !tookTask) resolve(); else reject(error instanceof Error ? error : new Error('query worker failed'));
+    };
+    worker.on('message', (message: { type: 'next' } | { type: 'state'; state: AggregateState }) => {
+      if (message.type === 'state') {
+        aggregator.mergeState(message.state);
+        void worker.terminate();
+        settle();
+        return;
+      }
+      void ready.then(() => {
+        const next = queue.next();
+        if (next.done !== true) tookTask = true;
+        worker.postMessage(next.done === true ? { type: 'done' } : { type: 'task', task: next.value });
+      });
+    });
+    worker.on('error', settle);
+    worker.on('exit', (code) => settle(new Error(`query worker exited with code ${code}`)));
+  });
+}
+
+function toResult(aggregator: Aggregator, groupBy: readonly string[], files: number): QueryResult {
+  const rows = [...aggregator.groups()].map(([key, stats]) => toRow(groupBy, key, stats));
+  rows.sort((a, b) => compareGroups(groupBy, a.group, b.group));
+  return { rows, linesRead: aggregator.linesRead, badLines: aggregator.badLines, files };
+}
+
+function toRow(groupBy: readonly string[], key: GroupValue[], stats: GroupStats): QueryRow {
+  // Object.fromEntries defines own properties: a field named "__proto__" stays a plain key.
+  const group = Object.fromEntries(groupBy.map((field, i) => [field, key[i] ?? null])) as Record<string, GroupValue>;
+  const has = stats.durationCount > 0;
+  const clamp = (value: number): number => Math.min(stats.durationMax, Math.max(stats.durationMin, value));
+  const [p50, p90, p95, p99] = QUANTILES.map((q) => (has ? clamp(stats.sketch.quantile(q)) : null));
+  const [size, prompt, completion, total] = stats.totals;
+  return {
+    group,
+    count: stats.count,
+    errors: stats.errors,
+    successRate: stats.count === 0 ? 1 : (stats.count - stats.errors) / stats.count,
+    duration: {
+      min: has ? stats.durationMin : null,
+      mean: has ? stats.durationSum / stats.durationCount : null,
+      p50: p50 ?? null, p90: p90 ?? null, p95: p95 ?? null, p99: p99 ?? null,
+      max: has ? stats.durationMax : null,
+    },
+    totals: { size: size ?? 0, prompt_tokens: prompt ?? 0, completion_tokens: completion ?? 0, total_tokens: total ?? 0 },
+  };
+}
+
+function compareGroups(groupBy: readonly string[], a: Record<string, GroupValue>, b: Record<string, GroupValue>): number {
+  for (const field of groupBy) {
+    const x = a[field] ?? null;
+    const y = b[field] ?? null;
+    if (x === y) continue;
+    if (x === null) return 1;
+    if (y === null) return -1;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    return String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0;
+  }
+  return 0;
+}

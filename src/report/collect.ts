@@ -1,0 +1,132 @@
+/**
+ * What the HTML report draws, gathered in one streaming pass: per operation, the overall figures and a time series
+ * of fixed-size buckets. Buckets are aligned on the epoch and their width grows to the next round width (merging
+ * whole buckets) whenever the span would need more than `MAX_BUCKETS`: memory is bounded by groups x buckets,
+ * never by records.
+ * @internal
+ */
+import type { ReadOptions } from '../query/options.js';
+import { readMetrics } from '../query/reader.js';
+import { GroupStats } from '../query/group-stats.js';
+import { DurationSketch } from '../query/sketch.js';
+
+/** Most buckets a time series holds. */
+export const MAX_BUCKETS = 60;
+// Bucket widths in seconds, each a multiple of the one before (so coarsening merges whole buckets): 1 s ... 1 week.
+const WIDTHS = [1, 2, 10, 20, 60, 120, 600, 1200, 3600, 7200, 21600, 43200, 86400, 604800];
+
+/** One time bucket of one operation. */
+export class Bucket {
+  count = 0;
+  errors = 0;
+  sketch = new DurationSketch();
+
+  merge(other: Bucket): void {
+    this.count += other.count;
+    this.errors += other.errors;
+    this.sketch.merge(other.sketch);
+  }
+}
+
+/** One `module` + `operation`. */
+export interface OperationData {
+  readonly module: string;
+  readonly operation: string;
+  readonly stats: GroupStats;
+  /** Bucket index (`floor(timestamp / bucketSeconds)`) -> bucket. */
+  buckets: Map<number, Bucket>;
+}
+
+/** Token totals of one model or provider. */
+export interface TokenTotals { calls: number; prompt: number; completion: number; total: number }
+
+/** Everything the report shows. */
+export interface ReportData {
+  readonly operations: OperationData[];
+  readonly bucketSeconds: number;
+  readonly firstBucket: number;
+  readonly lastBucket: number;
+  readonly models: Map<string, TokenTotals>;
+  readonly providers: Map<string, TokenTotals>;
+  readonly linesRead: number;
+  readonly badLines: number;
+  readonly files: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Reads the records `options` select and gathers the report's figures. */
+export async function collectReportData(options: ReadOptions): Promise<ReportData> {
+  const operations = new Map<string, OperationData>();
+  const models = new Map<string, TokenTotals>();
+  const providers = new Map<string, TokenTotals>();
+  let bucketSeconds = 1;
+  let first = Infinity;
+  let last = -Infinity;
+  let from = Infinity;
+  let to = -Infinity;
+  const reader = readMetrics(options);
+  for await (const record of reader) {
+    const ts = record.timestamp;
+    if (ts < from) from = ts;
+    if (ts > to) to = ts;
+    let index = Math.floor(ts / bucketSeconds);
+    if (index < first) first = index;
+    if (index > last) last = index;
+    while (last - first + 1 > MAX_BUCKETS) {
+      const wider = WIDTHS.find((width) => width > bucketSeconds) ?? bucketSeconds * 2;
+      const factor = wider / bucketSeconds;
+      bucketSeconds = wider;
+      first = Math.floor(first / factor);
+      last = Math.floor(last / factor);
+      index = Math.floor(index / factor);
+      for (const op of operations.values()) op.buckets = coarsen(op.buckets, factor);
+    }
+    const key = `${record.module}\u0000${record.operation}`;
+    let op = operations.get(key);
+    if (op === undefined) {
+      op = { module: record.module, operation: record.operation, stats: new GroupStats(), buckets: new Map() };
+      operations.set(key, op);
+    }
+    let bucket = op.buckets.get(index);
+    if (bucket === undefined) op.buckets.set(index, bucket = new Bucket());
+    const failed = record.success === false;
+    op.stats.count++;
+    bucket.count++;
+    if (failed) { op.stats.errors++; bucket.errors++; }
+    if (typeof record.duration === 'number' && record.duration >= 0) {
+      op.stats.addDuration(record.duration);
+      bucket.sketch.add(record.duration);
+    }
+    if (typeof record['total_tokens'] === 'number' || typeof record['prompt_tokens'] === 'number') {
+      addTokens(models, record['model'], record);
+      addTokens(providers, record['provider'], record);
+    }
+  }
+  return {
+    operations: [...operations.values()], bucketSeconds, firstBucket: first, lastBucket: last, models, providers,
+    linesRead: reader.stats.linesRead, badLines: reader.stats.badLines, files: reader.stats.files, from, to,
+  };
+}
+
+function coarsen(buckets: Map<number, Bucket>, factor: number): Map<number, Bucket> {
+  const merged = new Map<number, Bucket>();
+  for (const [index, bucket] of buckets) {
+    const half = Math.floor(index / factor);
+    const existing = merged.get(half);
+    if (existing === undefined) merged.set(half, bucket);
+    else existing.merge(bucket);
+  }
+  return merged;
+}
+
+function addTokens(table: Map<string, TokenTotals>, name: unknown, record: Record<string, unknown>): void {
+  const key = typeof name === 'string' ? name : '(none)';
+  let totals = table.get(key);
+  if (totals === undefined) table.set(key, totals = { calls: 0, prompt: 0, completion: 0, total: 0 });
+  const number = (field: string): number => (typeof record[field] === 'number' ? record[field] : 0);
+  totals.calls++;
+  totals.prompt += number('prompt_tokens');
+  totals.completion += number('completion_tokens');
+  totals.total += number('total_tokens') || number('prompt_tokens') + number('completion_tokens');
+}

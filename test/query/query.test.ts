@@ -1,0 +1,139 @@
+import { expect } from 'chai';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PerflogConfigError } from '../../src/errors.js';
+import { queryMetrics, tuning } from '../../src/query/query.js';
+import type { QueryRow } from '../../src/query/query.js';
+import type { GeneratedRecord } from '../fixtures/metrics-data.js';
+import { writeLogs } from '../fixtures/write-logs.js';
+
+/** Garbage, a record with a bad timestamp, a non-object, an empty line and a truncated last line. */
+export const BAD_LINES = 'not json at all\n{"timestamp":"soon","module":"llm","operation":"llm_call"}\n[1,2]\n\n'
+  + '{"timestamp":1764000000.123,"metric_type":"timer","operation":"llm_call","dura';
+export const BAD_LINE_COUNT = 5;
+const QUANTILES = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99 } as const;
+
+interface Expected { count: number; errors: number; durations: number[]; totals: Record<string, number> }
+
+/** Exact figures per group, computed the slow way from the generated records. */
+export function expectedGroups(records: readonly GeneratedRecord[], groupBy: readonly string[],
+  keep: (r: GeneratedRecord) => boolean = () => true): Map<string, Expected> {
+  const groups = new Map<string, Expected>();
+  for (const r of records) {
+    if (!keep(r)) continue;
+    const key = JSON.stringify(groupBy.map((f) => r[f] ?? null));
+    let g = groups.get(key);
+    if (g === undefined) groups.set(key, g = { count: 0, errors: 0, durations: [], totals: { size: 0, prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 } });
+    g.count++;
+    if (r['success'] === false) g.errors++;
+    if (typeof r['duration'] === 'number') g.durations.push(r['duration']);
+    for (const field of Object.keys(g.totals)) if (typeof r[field] === 'number') g.totals[field]! += r[field];
+  }
+  for (const g of groups.values()) g.durations.sort((a, b) => a - b);
+  return groups;
+}
+
+/** Checks rows against exact figures: counts, errors, totals, min, max exact; mean close; percentiles within 1%. */
+export function checkRows(rows: readonly QueryRow[], expected: Map<string, Expected>, groupBy: readonly string[]): void {
+  expect(rows.length).to.equal(expected.size);
+  for (const row of rows) {
+    const g = expected.get(JSON.stringify(groupBy.map((f) => row.group[f])))!;
+    expect(g, JSON.stringify(row.group)).to.not.equal(undefined);
+    expect(row.count).to.equal(g.count);
+    expect(row.errors).to.equal(g.errors);
+    expect(row.successRate).to.equal((g.count - g.errors) / g.count);
+    expect(row.totals).to.deep.equal(g.totals);
+    const d = g.durations;
+    if (d.length === 0) {
+      expect(row.duration).to.deep.equal({ min: null, mean: null, p50: null, p90: null, p95: null, p99: null, max: null });
+      continue;
+    }
+    expect(row.duration.min).to.equal(d[0]);
+    expect(row.duration.max).to.equal(d[d.length - 1]);
+    expect(row.duration.mean).to.be.closeTo(d.reduce((a, b) => a + b, 0) / d.length, 1e-9);
+    for (const [name, q] of Object.entries(QUANTILES)) {
+      const exact = d[Math.floor(q * (d.length - 1))]!;
+      expect(row.duration[name as keyof typeof QUANTILES]!, `${name} of ${JSON.stringify(row.group)}`).to.be.closeTo(exact, exact * 0.01);
+    }
+  }
+}
+
+describe('queryMetrics()', () => {
+  let dir: string;
+  let records: GeneratedRecord[];
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'perflog-query-'));
+    ({ records } = await writeLogs(join(dir, 'logs'), 100_000, { gzip: true, extraLines: BAD_LINES }));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('groups 100,000 records by module and operation: exact counts, errors, totals, min/max; percentiles within 1%', async () => {
+    const result = await queryMetrics({ baseDir: dir });
+    checkRows(result.rows, expectedGroups(records, ['module', 'operation']), ['module', 'operation']);
+    expect(result).to.include({ linesRead: 100_000 + BAD_LINE_COUNT, badLines: BAD_LINE_COUNT, files: 8 });
+    expect(result.rows.map((r) => `${r.group['module']}/${r.group['operation']}`)).to.deep.equal([...result.rows.map((r) => `${r.group['module']}/${r.group['operation']}`)].sort());
+  });
+
+  it('gives the same answer on worker threads reading byte ranges', async () => {
+    const single = await queryMetrics({ baseDir: dir, threads: 0 });
+    const pieceBytes = tuning.pieceBytes;
+    tuning.pieceBytes = 256 * 1024;
+    const parallel = await queryMetrics({ baseDir: dir, threads: 2 }).finally(() => { tuning.pieceBytes = pieceBytes; });
+    expect(parallel.rows.length).to.equal(single.rows.length);
+    parallel.rows.forEach((row, i) => {
+      const { duration, ...rest } = row;
+      const { duration: expected, ...expectedRest } = single.rows[i]!;
+      expect(rest).to.deep.equal(expectedRest);
+      expect({ ...duration, mean: 0 }).to.deep.equal({ ...expected, mean: 0 });
+      if (duration.mean !== null) expect(duration.mean).to.be.closeTo(expected.mean!, 1e-12);
+    });
+    expect(parallel).to.include({ linesRead: single.linesRead, badLines: single.badLines, files: single.files });
+  });
+
+  it('applies module, operation, where and time filters exactly', async () => {
+    const since = records[20_000]!['timestamp'] as number;
+    const until = records[70_000]!['timestamp'] as number;
+    const keep = (r: GeneratedRecord): boolean => r['module'] === 'llm' && r['provider'] === 'openai'
+      && (r['timestamp'] as number) >= since && (r['timestamp'] as number) < until;
+    const result = await queryMetrics({ baseDir: dir, module: 'llm', operation: 'llm_call', where: { provider: 'openai' },
+      since: new Date(since * 1000), until: new Date(until * 1000).toISOString(), groupBy: ['model'] });
+    checkRows(result.rows, expectedGroups(records, ['model'], keep), ['model']);
+    const failed = await queryMetrics({ baseDir: dir, where: { success: false }, groupBy: [] });
+    expect(failed.rows).to.have.length(1);
+    expect(failed.rows[0]!.count).to.equal(records.filter((r) => r['success'] === false).length);
+    expect(failed.rows[0]!.group).to.deep.equal({});
+  });
+
+  it('groups by any field; records without it form the null group', async () => {
+    const result = await queryMetrics({ baseDir: dir, groupBy: ['tool'] });
+    checkRows(result.rows, expectedGroups(records, ['tool']), ['tool']);
+    expect(result.rows[result.rows.length - 1]!.group).to.deep.equal({ tool: null });
+  });
+
+  it('reads the SPEC example style (spaces), nested values through JSON.parse, and escaped keys', async () => {
+    const logs = join(dir, 'other');
+    await writeFile(join(dir, 'other.log'), [
+      '{"timestamp": 1704110400.0, "metric_type": "timer", "operation": "checkpoint_save", "duration": 0.5, "size": 1024, "success": true, "module": "checkpoint"}',
+      '{"timestamp":1704110401,"operation":"checkpoint_save","duration":1.5,"success":false,"module":"checkpoint","meta":{"a":[1]}}',
+      '{"timestamp":1704110402,"operation":"checkpoint_save","dur\\u0061tion":2.5,"module":"checkpoint","size":1e3}',
+      '',
+    ].join('\n'));
+    const result = await queryMetrics({ baseDir: dir, patterns: ['other.log'] });
+    expect(logs).to.be.a('string');
+    expect(result.rows).to.have.length(1);
+    expect(result.rows[0]).to.deep.include({ count: 3, errors: 1, totals: { size: 2024, prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 } });
+    expect(result.rows[0]!.duration).to.include({ min: 0.5, max: 2.5, mean: 1.5 });
+  });
+
+  it('rejects bad options with a PerflogConfigError naming them', async () => {
+    for (const [options, key] of [[{ since: 'yesterday' }, 'since'], [{ until: 'soon' }, 'until'], [{ groupBy: 'module' }, 'groupBy'],
+      [{ threads: -1 }, 'threads'], [{ patterns: [] }, 'patterns']] as const) {
+      const error = await queryMetrics({ baseDir: dir, ...options } as never).then(() => undefined, (e: unknown) => e);
+      expect(error).to.be.instanceOf(PerflogConfigError);
+      expect((error as PerflogConfigError).key).to.equal(key);
+    }
+    const error = await queryMetrics({ baseDir: dir, since: 'yesterday' }).catch((e: Error) => e);
+    expect((error as Error).message).to.match(/^since must be .*epoch seconds.*ISO 8601.*"24h", "7d"/);
+  });
+});
