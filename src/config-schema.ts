@@ -1,7 +1,6 @@
 /**
  * Validates a parsed configuration file against `configs/monitoring_logging.schema.json` (the same schema editors
  * use) with ajv, and turns ajv's first error into "<key.path> must be <expected> (got <value>)".
- * @internal
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

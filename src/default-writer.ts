@@ -1,6 +1,5 @@
 /**
  * Lets a monitor built without a writer reach the default factory without importing it (no import cycle).
- * @internal
  */
 import type { MetricLogWriter } from './interfaces.js';
 

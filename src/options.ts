@@ -1,6 +1,5 @@
 /**
  * Defaults, validation and merging of factory options: validated once, frozen, never re-checked on the hot path.
- * @internal
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { Resource } from '@opentelemetry/resources';

@@ -1,7 +1,6 @@
 /**
  * Emits every record into a user's OpenTelemetry `LoggerProvider`, synchronously, in the active context (so the
  * provider links it to the active span), and wires perflog's own OTLP shipper when there is no such provider.
- * @internal
  */
 import { SeverityNumber, context, diag } from '@opentelemetry/api';
 import type { Logger, LoggerProvider } from '@opentelemetry/api';

@@ -1,6 +1,5 @@
 /**
  * One factory's record pipeline: its resolved options, counters, file exporters and error reporting.
- * @internal
  */
 import { join } from 'node:path';
 import { diag } from '@opentelemetry/api';

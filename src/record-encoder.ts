@@ -1,6 +1,5 @@
 /**
  * Encodes record fields as JSON text by concatenation: the hot path never calls `JSON.stringify` on a whole record.
- * @internal
  */
 import type { Attributes } from './interfaces.js';
 

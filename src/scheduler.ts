@@ -5,22 +5,20 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { diag } from '@opentelemetry/api';
-import { lock } from 'proper-lockfile';
+import { STALE_LOCK_MILLIS, acquireLease } from './exporters/file-lock.js';
 import { errorMessage } from './errors.js';
 import type { CleanupResult } from './interfaces.js';
 import type { LogCleaner } from './log-cleaner.js';
 import { MAX_CHECK_INTERVAL_HOURS } from './options.js';
 
 const HOUR_MILLIS = 3_600_000;
-/** A lock whose holder has not refreshed it for this long is stale (its holder died) and is taken over. */
-export const LOCK_STALE_MILLIS = 10_000;
-/** The lock folder's name, created inside the log folder during a run. */
+/** The lock file's name, created inside the log folder during a run. */
 export const LOCK_NAME = '.perflog-cleanup.lock';
 
 /** Options of a `LogCleanupService`. */
 export interface LogCleanupServiceOptions {
   /**
-   * The cross-process lock (a folder created for the duration of each real run, refreshed while it lasts).
+   * The cross-process lock (a file created for the duration of each real run, refreshed while it lasts).
    * Processes that share log files must use the same path; the factory uses `<logDir>/.perflog-cleanup.lock`.
    * @default `<baseDir>/logs/.perflog-cleanup.lock`
    */
@@ -157,17 +155,12 @@ export class LogCleanupService {
   /** Takes the cross-process lock, or returns `undefined` when a live process holds it. */
   async #lock(): Promise<(() => Promise<void>) | undefined> {
     await mkdir(dirname(this.#lockPath), { recursive: true });
-    try {
-      return await lock(this.#lockPath, {
-        realpath: false, lockfilePath: this.#lockPath, stale: LOCK_STALE_MILLIS, retries: 0,
-        // proper-lockfile throws from a timer by default, which would crash the app
-        onCompromised: (error) => this.#report(error),
-      });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+    const release = acquireLease(this.#lockPath, STALE_LOCK_MILLIS, (error) => this.#report(error));
+    if (release === undefined) {
       diag.info(`perflog: log cleanup skipped: another process holds ${this.#lockPath}`);
       return undefined;
     }
+    return () => Promise.resolve(release());
   }
 
   #report(error: unknown): void {

@@ -50,7 +50,9 @@ describe('PerformanceMonitorFactory', () => {
       checkpoint.recordCheckpointSave({ duration: 0.5, size: 1024 });
       await factory.flush();
       const [line] = await rawLines(baseDir, 'checkpoint');
-      expect(factory.stats()).to.deep.equal({ recordsWritten: 1, recordsDropped: 0, writeErrors: 0, exportErrors: 0, bytesWritten: Buffer.byteLength(line!) + 1 });
+      expect(factory.stats()).to.deep.equal({
+        recordsWritten: 1, recordsDropped: 0, writeErrors: 0, exportErrors: 0, bytesWritten: Buffer.byteLength(line!) + 1, recordsExported: 0,
+      });
       const first = factory.shutdown();
       expect(factory.shutdown()).to.equal(first);
       await first;

@@ -3,7 +3,9 @@ import fg from 'fast-glob';
 import { mkdir, mkdtemp, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lock } from 'proper-lockfile';
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
+import { acquireLease } from '../src/exporters/file-lock.js';
 import { DEFAULT_CLEANUP_CONFIG, LogCleaner, LogCleanupService, PerformanceMonitorFactory } from '../src/index.js';
 import type { CleanupResult, LogCleanupConfig } from '../src/index.js';
 import { fixture, runNode, writeFileAged } from './helpers/files.js';
@@ -83,7 +85,7 @@ describe('LogCleanupService', () => {
     });
 
     it('counts and reports a failing run instead of throwing', async () => {
-      await writeFile(join(baseDir, 'lock'), 'a file where the lock folder should be');
+      await writeFile(join(baseDir, 'lock'), 'a file where the lock\'s folder should be');
       const errors: Error[] = [];
       const failing = service({}, (error) => errors.push(error));
       const result = await failing.runNow();
@@ -95,23 +97,32 @@ describe('LogCleanupService', () => {
     it('skips a real run while another live process holds the lock, but not a dry run', async () => {
       await writeFileAged(baseDir, 'logs/old.log', { days: 40 });
       await mkdir(join(baseDir, 'lock'), { recursive: true });
-      const release = await lock(lockPath, { realpath: false, lockfilePath: lockPath });
+      const release = acquireLease(lockPath, 10_000, () => undefined)!;
       try {
         expect(await service().runNow()).to.include({ filesDeleted: 0, filesMatched: 0, errors: 0 });
         expect(await service({ dryRun: true }).runNow()).to.include({ filesDeleted: 1, dryRun: true });
         await stat(join(baseDir, 'logs/old.log'));
       } finally {
-        await release();
+        release();
       }
     });
 
-    it('takes over a stale lock left by a process that died', async () => {
+    it('takes over a lock left by a process that died, at once', async () => {
       await writeFileAged(baseDir, 'logs/old.log', { days: 40 });
-      await mkdir(lockPath, { recursive: true });
+      await mkdir(join(baseDir, 'lock'), { recursive: true });
+      const deadPid = spawnSync(process.execPath, ['-e', '']).pid;
+      await writeFile(lockPath, `${deadPid} 0 ${hostname()} 1-1\n`);
+      expect(await service().runNow()).to.include({ filesDeleted: 1, errors: 0 });
+      await stat(lockPath).then(() => expect.fail('the lock was not released'), () => undefined);
+    });
+
+    it('takes over a lock not refreshed for 10 s (a holder on another host, or frozen)', async () => {
+      await writeFileAged(baseDir, 'logs/old.log', { days: 40 });
+      await mkdir(join(baseDir, 'lock'), { recursive: true });
+      await writeFile(lockPath, '1 0 another-host 1-1\n');
       const longAgo = new Date(Date.now() - 60_000);
       await utimes(lockPath, longAgo, longAgo);
       expect(await service().runNow()).to.include({ filesDeleted: 1, errors: 0 });
-      await stat(lockPath).then(() => expect.fail('the lock was not released'), () => undefined);
     });
   });
 

@@ -1,6 +1,5 @@
 /**
  * Shared argument handling of the CLI commands: flags, usage errors (exit 2) and output.
- * @internal
  */
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';

@@ -1,7 +1,6 @@
 /**
  * `perflog cleanup [--config FILE] [--dry-run] [--format table|json]`: one retention cleanup run, configured as
  * `getInstance()` is (or from `--config`), reported as a table in human units or as the exact `CleanupResult`.
- * @internal
  */
 import { resolve } from 'node:path';
 import { findConfigFile, resolveWithEnvironment } from '../config.js';

@@ -1,7 +1,6 @@
 /**
  * `perflog report`: writes a self-contained HTML page of charts (latency percentiles, throughput and errors over
  * time, tokens per model and provider, slowest operations) from the metric log files.
- * @internal
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';

@@ -1,6 +1,5 @@
 /**
  * `perflog stats`: `queryMetrics` from the command line, as an aligned table or the result as JSON.
- * @internal
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';

@@ -1,6 +1,5 @@
 /**
  * The local JSON-lines exporter: one append-only file per module, whole lines only, rotated by size and UTC period.
- * @internal
  */
 import { closeSync, fstatSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';

@@ -1,8 +1,12 @@
 /**
- * A non-blocking, synchronous lock file beside the active log file, taken only around a rotation.
- * @internal
+ * perflog's one cross-process lock: a file created with `O_EXCL`, holding `pid thread host token`. Taken briefly
+ * around a rotation, and as a refreshed lease by the cleanup service and the OTLP shipper.
+ *
+ * Why not proper-lockfile: it loads signal-exit, which at import puts handlers on about fifteen signals and re-raises
+ * them, so SIGXFSZ, which Node ignores (a write past a file size limit then just fails with EFBIG), kills the app. A
+ * monitoring library must not change how its host reacts to signals.
  */
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { threadId } from 'node:worker_threads';
 
@@ -35,16 +39,17 @@ export function lockSync(lockPath: string, waitMillis: number): (() => void) | u
   }
 }
 
-/** Like `lockSync`, without waiting. */
-export function tryLockSync(lockPath: string): (() => void) | undefined {
-  const content = `${process.pid} ${threadId} ${HOST} ${Date.now()}-${++sequence}\n`;
+/** Like `lockSync`, without waiting; a lock not refreshed for `staleMillis` is taken over. */
+export function tryLockSync(
+  lockPath: string, staleMillis = STALE_LOCK_MILLIS, content = `${process.pid} ${threadId} ${HOST} ${Date.now()}-${++sequence}\n`,
+): (() => void) | undefined {
   for (let attempt = 0; attempt < 2; attempt++) {
     let fd: number;
     try {
       fd = openSync(lockPath, 'wx');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (attempt > 0 || !isStale(lockPath)) return undefined;
+      if (attempt > 0 || !isStale(lockPath, staleMillis)) return undefined;
       removeQuietly(lockPath);
       continue;
     }
@@ -58,8 +63,8 @@ export function tryLockSync(lockPath: string): (() => void) | undefined {
   return undefined;
 }
 
-/** Whether the lock at `lockPath` was left by a dead process of this host or is older than `STALE_LOCK_MILLIS`. */
-export function isStale(lockPath: string): boolean {
+/** Whether the lock at `lockPath` was left by a dead process of this host or was not refreshed for `staleMillis`. */
+export function isStale(lockPath: string, staleMillis = STALE_LOCK_MILLIS): boolean {
   let text: string;
   let mtimeMs: number;
   try {
@@ -68,7 +73,7 @@ export function isStale(lockPath: string): boolean {
   } catch {
     return false; // gone already: the next attempt will simply create it
   }
-  if (Date.now() - mtimeMs > STALE_LOCK_MILLIS) return true;
+  if (Date.now() - mtimeMs > staleMillis) return true;
   // A holder writes its content right after creating the file: an empty or partial one is a live holder at work.
   const [pid, , host] = text.split(' ');
   const holder = Number(pid);
@@ -86,9 +91,35 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Takes the lock at `lockPath` as a lease for a long holder (a cleanup run, the OTLP shipper): its modification time
+ * is refreshed every `staleMillis / 2` by an unref'd timer, so only a dead or frozen holder's lease goes stale. Returns
+ * the release function, or `undefined` when a live holder has it. When the lease is found taken over (this process was
+ * frozen past `staleMillis`), refreshing stops and `onLost` is called once.
+ */
+export function acquireLease(lockPath: string, staleMillis: number, onLost: (error: Error) => void): (() => void) | undefined {
+  const content = `${process.pid} ${threadId} ${HOST} ${Date.now()}-${++sequence}\n`;
+  const release = tryLockSync(lockPath, staleMillis, content);
+  if (release === undefined) return undefined;
+  const timer = setInterval(() => {
+    try {
+      if (readFileSync(lockPath, 'utf8') !== content) throw new Error('another process took it over');
+      const now = new Date();
+      utimesSync(lockPath, now, now);
+    } catch (error) {
+      clearInterval(timer);
+      onLost(new Error(`perflog: lost the lock ${lockPath}: ${(error as Error).message}`));
+    }
+  }, staleMillis / 2).unref();
+  return () => {
+    clearInterval(timer);
+    release();
+  };
+}
+
 function release(lockPath: string, content: string): void {
   try {
-    // Taken over as stale while we held it (we were frozen for STALE_LOCK_MILLIS): the lock is no longer ours.
+    // Taken over as stale while we held it (we were frozen for the stale time): the lock is no longer ours.
     if (readFileSync(lockPath, 'utf8') !== content) return;
   } catch {
     return;

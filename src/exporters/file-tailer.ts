@@ -1,7 +1,6 @@
 /**
  * Reads the module files of one log directory from a persisted position, for the OTLP shipper: the files are the
  * spool, so nothing waits in memory while a collector is away.
- * @internal
  */
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import type { BigIntStats } from 'node:fs';

@@ -1,7 +1,6 @@
 /**
  * The OTLP spool when there is no local file (`file.enabled: false`): encoded lines wait in memory, packed into
  * byte chunks, bounded by bytes; when full, new records are dropped and counted.
- * @internal
  */
 import type { PerflogStats } from '../interfaces.js';
 import type { RecordForwarder } from '../logger-writer.js';

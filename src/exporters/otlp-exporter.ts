@@ -2,7 +2,6 @@
  * Turns perflog records (parsed JSON lines) into OTel log records and sends them with the stock OTLP/HTTP exporter
  * (`@opentelemetry/exporter-logs-otlp-http`), classifying each outcome for the shipper: delivered, worth retrying, or
  * refused for good.
- * @internal
  */
 import { SeverityNumber, TraceFlags, isValidSpanId, isValidTraceId } from '@opentelemetry/api';
 import type { HrTime, SpanContext } from '@opentelemetry/api';

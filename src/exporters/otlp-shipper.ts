@@ -2,12 +2,11 @@
  * The background OTLP shipper: takes batches from a spool (the module files, or the memory queue when files are off),
  * sends them, and moves the spool's position only once the collector answered 2xx (or refused the batch for good).
  * Never on the hot path; never throws.
- * @internal
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { diag } from '@opentelemetry/api';
-import { lock } from 'proper-lockfile';
+import { STALE_LOCK_MILLIS, acquireLease } from './file-lock.js';
 import { PerflogExportError, errorMessage } from '../errors.js';
 import type { PerflogError } from '../errors.js';
 import type { PerflogStats } from '../interfaces.js';
@@ -21,8 +20,6 @@ export const POLL_INTERVAL_MILLIS = 500;
 export const INITIAL_BACKOFF_MILLIS = 500;
 /** Longest wait between two attempts while the collector is away. */
 export const MAX_BACKOFF_MILLIS = 5000;
-/** A shipping lock not refreshed for this long belongs to a dead process and is taken over. */
-export const LOCK_STALE_MILLIS = 10_000;
 /** `shutdown()` resolves at most this long after `timeoutMillis`. */
 export const SHUTDOWN_MARGIN_MILLIS = 500;
 
@@ -168,16 +165,14 @@ export class OtlpShipper {
     const path = spool.tailer.statePath;
     try {
       await mkdir(dirname(path), { recursive: true });
-      this.#release = await lock(path, {
-        realpath: false,
-        stale: LOCK_STALE_MILLIS,
-        onCompromised: (error) => {
-          this.#release = undefined;
-          this.#warn(`perflog: lost the OTLP shipping lock on ${path}: ${errorMessage(error)}`);
-        },
+      const release = acquireLease(`${path}.lock`, STALE_LOCK_MILLIS, (error) => {
+        this.#release = undefined;
+        this.#warn(errorMessage(error));
       });
+      if (release === undefined) return false;
+      this.#release = () => Promise.resolve(release());
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') this.#warn(`perflog: cannot take the OTLP shipping lock on ${path}: ${errorMessage(error)}`);
+      this.#warn(`perflog: cannot take the OTLP shipping lock on ${path}.lock: ${errorMessage(error)}`);
       return false;
     }
     try {

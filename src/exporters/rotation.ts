@@ -1,7 +1,6 @@
 /**
  * Rotation of an active log file: UTC periods, time-sortable suffixes, and a rename that can neither lose nor
  * overwrite a file, even when two writers rotate at once.
- * @internal
  */
 import { existsSync, linkSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';

@@ -1,6 +1,5 @@
 /**
  * Shared validation of the built-in monitors' inputs.
- * @internal
  */
 import type { MetricLogWriter, RecordOptions } from '../interfaces.js';
 import { ModuleMetricWriter, isDuration } from '../logger-writer.js';

@@ -2,7 +2,6 @@
  * The aggregation loop of `queryMetrics`: each line is tokenized in place, only the fields the query needs are
  * decoded, and the record is folded into its group. Memory grows with the number of groups, never with records.
  * Runs alike in the main thread and in workers; workers hand back `AggregateState`, which merges.
- * @internal
  */
 import {
   KIND_ASCII, KIND_FALSE, KIND_NUMBER, KIND_NUMBER_APPROX, KIND_TRUE, KIND_UTF8, keyHash, tokenValue, tokenizeLine, tokens,

@@ -2,7 +2,6 @@
  * Streaming the lines of metric files: big Buffer chunks split on `\n` with `indexOf` (no readline, no
  * string per line), gzip (`.gz`) decompressed on the fly, byte ranges for parallel readers. (Finding the files is
  * `list-files.ts`: workers read, they never glob.)
- * @internal
  */
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';

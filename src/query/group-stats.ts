@@ -1,6 +1,5 @@
 /**
  * The figures kept per group while aggregating, and their plain-data form for crossing a worker boundary.
- * @internal
  */
 import type { SketchState } from './sketch.js';
 import { DurationSketch } from './sketch.js';

@@ -1,6 +1,5 @@
 /**
  * Finding metric files: glob patterns relative to a base directory, each file once, in reading order.
- * @internal
  */
 import { stat } from 'node:fs/promises';
 import fg from 'fast-glob';

@@ -74,7 +74,7 @@ export function parseTimeBound(value: TimeBound, option: string, nowMs = Date.no
 }
 
 /**
- * Checks and resolves `options` once.
+ * @internal Checks and resolves `options` once.
  * @throws PerflogConfigError for a bad option.
  */
 export function resolveReadOptions(options: ReadOptions = {}): ResolvedReadOptions {

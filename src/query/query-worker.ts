@@ -1,7 +1,6 @@
 /**
  * A `queryMetrics` worker: asks for a task, reads it into its own aggregate, and at the end sends the aggregate
  * (sketches as bins) back to be merged.
- * @internal
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Aggregator } from './aggregate.js';

@@ -1,7 +1,6 @@
 /**
  * Duration percentiles in bounded memory: a DDSketch (`@datadog/sketches-js`, the reference implementation) with
  * 1% relative accuracy, plus what crosses a worker boundary (`SketchState`: the non-empty bins, not the object).
- * @internal
  */
 import { DDSketch } from '@datadog/sketches-js';
 

@@ -3,7 +3,6 @@
  * of fixed-size buckets. Buckets are aligned on the epoch and their width grows to the next round width (merging
  * whole buckets) whenever the span would need more than `MAX_BUCKETS`: memory is bounded by groups x buckets,
  * never by records.
- * @internal
  */
 import type { ReadOptions } from '../query/options.js';
 import { readMetrics } from '../query/reader.js';

@@ -1,7 +1,6 @@
 /**
  * Renders the report's figures as one self-contained HTML page: inline CSS and SVG, no script, no external
  * resource of any kind; light and dark through `prefers-color-scheme`.
- * @internal
  */
 import { formatBytes, formatCount, formatDuration, formatPercent } from '../cli/format.js';
 import type { Bucket, OperationData, ReportData, TokenTotals } from './collect.js';
