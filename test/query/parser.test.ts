@@ -20,10 +20,17 @@ const perflogLine = fc.tuple(
   // Attributes as perflog writes them: unique keys, none of the record's own (the encoder refuses those).
   fc.uniqueArray(fc.tuple(anyString, anyValue), { maxLength: 12, selector: ([key]) => key })
     .map((attributes) => attributes.filter(([key]) => !BASE_KEYS.has(key))),
-).map(([timestamp, metricType, operation, duration, success, module, attributes]) => writeLine([
-  ['timestamp', timestamp], ['metric_type', metricType], ['operation', operation], ['duration', duration],
-  ['success', success], ['module', module], ...attributes,
-]));
+).map(([timestamp, metricType, operation, duration, success, module, attributes]) => {
+  const fields: [string, string | number | boolean][] = [
+    ['timestamp', timestamp], ['metric_type', metricType], ['operation', operation], ['duration', duration],
+    ['success', success], ['module', module], ...attributes,
+  ];
+  // The oracle is what was written, not JSON.parse: V8's JSON.parse, in a warm process, has been seen to mishandle
+  // lone-surrogate keys. Numbers are expected as their printed text reads back (-0 prints as 0).
+  const expected = Object.fromEntries(fields.map(([key, value]) => [key, typeof value === 'number' ? Number(String(value)) : value]));
+  return { line: writeLine(fields), expected };
+});
+const perflogText = perflogLine.map(({ line }) => line);
 
 function parseFast(line: string): Record<string, unknown> | undefined {
   const buf = Buffer.from(line, 'utf8');
@@ -40,17 +47,17 @@ function jsonParse(line: string): unknown {
 
 describe('parser', () => {
   describe('parseLineFast()', () => {
-    it('agrees with JSON.parse on any line perflog could write (and takes it)', () => {
-      fc.assert(fc.property(perflogLine, (line) => {
+    it('returns exactly the fields of any line perflog could write (and takes it)', () => {
+      fc.assert(fc.property(perflogLine, ({ line, expected }) => {
         const fast = parseFast(line);
         expect(fast).to.not.equal(undefined);
-        expect(fast).to.deep.equal(JSON.parse(line));
-        for (const [key, value] of Object.entries(fast!)) if (typeof value === 'number') expect(Object.is(value, (JSON.parse(line) as Record<string, unknown>)[key])).to.equal(true);
+        expect(Object.keys(fast!)).to.deep.equal(Object.keys(expected));
+        for (const [key, value] of Object.entries(expected)) expect(Object.is(fast![key], value), JSON.stringify(key)).to.equal(true);
       }), { numRuns: Number(process.env['PERFLOG_FC_RUNS'] ?? 2000) });
     });
 
     it('on garbage either agrees with JSON.parse or falls back, never accepts what JSON.parse rejects', () => {
-      const mutated = fc.tuple(perflogLine, fc.nat(), fc.integer({ min: 0, max: 255 }), fc.boolean()).map(([line, at, byte, cut]) => {
+      const mutated = fc.tuple(perflogText, fc.nat(), fc.integer({ min: 0, max: 255 }), fc.boolean()).map(([line, at, byte, cut]) => {
         const buf = Buffer.from(line, 'utf8');
         const i = at % buf.length;
         if (cut) return buf.subarray(0, i);
