@@ -10,7 +10,7 @@ import { parseDocument } from 'yaml';
 import { PerflogConfigError } from './errors.js';
 import type { OtlpOptions, PerflogOptions, ResolvedPerflogOptions } from './interfaces.js';
 import { validateConfigDocument } from './config-schema.js';
-import { resolveOptions } from './options.js';
+import { isHttpUrl, resolveOptions } from './options.js';
 
 /** Where `getInstance()` looks for its configuration, relative to the working directory. */
 export const DEFAULT_CONFIG_PATH = 'configs/monitoring_logging.yaml';
@@ -147,15 +147,6 @@ function parseTimeout(env: NodeJS.ProcessEnv, name: string): number | undefined 
   if (Number.isInteger(value) && value > 0 && value <= 2 ** 31 - 1) return value;
   diag.warn(`perflog: ignoring ${name}=${JSON.stringify(text)}: expected a whole number of milliseconds > 0`);
   return undefined;
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const { protocol } = new URL(value);
-    return protocol === 'http:' || protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -154,7 +154,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-function isHttpUrl(v: unknown): boolean {
+/** Whether `v` is an http(s) URL. */
+export function isHttpUrl(v: unknown): boolean {
   if (typeof v !== 'string') return false;
   try {
     const url = new URL(v);

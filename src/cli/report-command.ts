@@ -9,21 +9,12 @@ import { renderReport } from '../report/html.js';
 import type { Command, CommandIo } from './args.js';
 import { UsageError, parseFlags } from './args.js';
 import { formatCount } from './format.js';
-import { readOptionsFromFlags } from './stats-command.js';
+import { FILTER_FLAGS, readOptionsFromFlags } from './stats-command.js';
 
 const USAGE = 'perflog report [--dir logs] [--pattern GLOB]... [--module M] [--operation O] [--since 24h|7d|ISO] '
   + '[--until ..] [--title TEXT] --out report.html';
 
-const FLAGS = {
-  dir: { type: 'string' },
-  pattern: { type: 'string', multiple: true },
-  module: { type: 'string' },
-  operation: { type: 'string' },
-  since: { type: 'string' },
-  until: { type: 'string' },
-  title: { type: 'string' },
-  out: { type: 'string' },
-} as const;
+const FLAGS = { ...FILTER_FLAGS, title: { type: 'string' }, out: { type: 'string' } } as const;
 
 /** `perflog report` */
 export const reportCommand: Command = {

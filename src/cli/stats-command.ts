@@ -15,16 +15,17 @@ import { formatBytes, formatCount, formatDuration, formatPercent, renderTable } 
 const USAGE = 'perflog stats [--dir logs] [--pattern GLOB]... [--module M] [--operation O] [--since 24h|7d|ISO] '
   + '[--until ..] [--group-by module,operation] [--format table|json]';
 
-const FLAGS = {
+/** @internal The file and filter flags `stats` and `report` share; `readOptionsFromFlags` reads them. */
+export const FILTER_FLAGS = {
   dir: { type: 'string' },
   pattern: { type: 'string', multiple: true },
   module: { type: 'string' },
   operation: { type: 'string' },
   since: { type: 'string' },
   until: { type: 'string' },
-  'group-by': { type: 'string' },
-  format: { type: 'string' },
 } as const;
+
+const FLAGS = { ...FILTER_FLAGS, 'group-by': { type: 'string' }, format: { type: 'string' } } as const;
 
 /**
  * @internal Turns the shared file and filter flags (`--dir`, `--pattern`, `--module`, `--operation`, `--since`,
