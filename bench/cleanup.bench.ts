@@ -99,7 +99,8 @@ for (const size of SIZES) {
   }
   console.log(`ratio: perflog dry run / find list (${size}) = ${(dryMs / findListMs).toFixed(2)}x`);
   console.log(`ratio: perflog real run / find -delete (${size}) = ${(real.result!.durationMs / findDelete.ms).toFixed(2)}x`);
-  console.log(`peak RSS over node+perflog idle (${size}): dry +${((Math.max(...dry.map((d) => d.maxRssKb)) - idle.maxRssKb) / 1024).toFixed(1)} MB, real +${((real.maxRssKb - idle.maxRssKb) / 1024).toFixed(1)} MB`);
+  const delta = (kb: number) => `${kb >= 0 ? '+' : '-'}${(Math.abs(kb) / 1024).toFixed(1)} MB`;
+  console.log(`peak RSS over node+perflog idle (${size}): dry ${delta(Math.max(...dry.map((d) => d.maxRssKb)) - idle.maxRssKb)}, real ${delta(real.maxRssKb - idle.maxRssKb)}`);
   console.log(`live heap after GC during a dry run (${size}): ${(live.startLiveHeap / 1048576).toFixed(1)} MB at start, at most ${(live.maxLiveHeap / 1048576).toFixed(1)} MB`);
   rmSync(a, { recursive: true, force: true });
   rmSync(b, { recursive: true, force: true });

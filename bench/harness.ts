@@ -64,7 +64,7 @@ export function quantile(sorted: number[], q: number): number {
 export function printRatios(title: string, results: ContenderResult[], baseline: string): void {
   const base = results.find((r) => r.name === baseline);
   console.log(`\n${title}`);
-  console.log(`${'contender'.padEnd(24)}${'median ns/op'.padStart(14)}${'p25-p75'.padStart(18)}${`vs ${baseline}`.padStart(14)}`);
+  console.log(`${'contender'.padEnd(24)}${'median ns/op'.padStart(14)}${'p25-p75'.padStart(18)}${`  vs ${baseline}`.padStart(14)}`);
   for (const r of results) {
     const ratio = base === undefined ? '' : `${(r.medianNs / base.medianNs).toFixed(2)}x`;
     console.log(`${r.name.padEnd(24)}${r.medianNs.toFixed(0).padStart(14)}${`${r.p25Ns.toFixed(0)}-${r.p75Ns.toFixed(0)}`.padStart(18)}${ratio.padStart(14)}`);
