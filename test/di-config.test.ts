@@ -30,6 +30,7 @@ describe('registerMonitoring()', () => {
   });
 
   it('registers the process-wide factory without options, and works with any register(token, { useFactory }) container', () => {
+    PerformanceMonitorFactory.configure({ baseDir, cleanup: { enabled: false } }); // keep the test's files out of the repo
     const registry = new Map<symbol, () => unknown>();
     const factory = registerMonitoring({ register: (token, provider) => registry.set(token, provider.useFactory as () => unknown) });
     expect(factory).to.equal(PerformanceMonitorFactory.getInstance());
