@@ -1,11 +1,12 @@
 /** Test helpers: real temporary directories and the lines perflog wrote there. */
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceMonitorFactory } from '../src/index.js';
+import type { ChildResult } from './helpers/files.js';
+import { runNode } from './helpers/files.js';
 import type { PerflogError, PerflogOptions } from '../src/index.js';
 
 /** A fresh directory under the OS temp dir. */
@@ -51,22 +52,9 @@ export function testFactory(baseDir: string, options: PerflogOptions = {}): { fa
   return { factory, errors };
 }
 
-/** The tsx loader as an absolute URL, so child processes can run TypeScript from any working directory. */
-export const TSX_LOADER = import.meta.resolve('tsx');
-
-/** Runs a TypeScript file in a child Node process; resolves with its exit code and output. */
-export function runTs(file: string, options: { cwd: string; env?: NodeJS.ProcessEnv; args?: string[] }): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX_LOADER, file, ...(options.args ?? [])], {
-      cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
-  });
+/** Runs a TypeScript file in a child Node process (with tsx); resolves with its exit code and output. */
+export function runTs(file: string, options: { cwd: string; env?: NodeJS.ProcessEnv; args?: string[] }): Promise<ChildResult> {
+  return runNode(file, options.args ?? [], { cwd: options.cwd, env: { ...process.env, ...options.env } });
 }
 
 /** Absolute path of a file under the repository root. */

@@ -8,6 +8,7 @@ import { PerformanceMonitorFactory } from '../factory.js';
 import type { CleanupResult, PerflogOptions } from '../interfaces.js';
 import type { Command, CommandIo } from './args.js';
 import { parseFlags, parseFormat } from './args.js';
+import { formatBytes } from './format.js';
 
 /** The `cleanup` command. */
 export const cleanupCommand: Command = {
@@ -46,7 +47,7 @@ function table(result: CleanupResult, configFile: string | undefined): string {
     ['config', configFile ?? '(defaults)'],
     ['files matched', String(result.filesMatched)],
     [`files ${verb}`, String(result.filesDeleted)],
-    [result.dryRun ? 'space to free' : 'space freed', humanBytes(result.bytesFreed)],
+    [result.dryRun ? 'space to free' : 'space freed', formatBytes(result.bytesFreed)],
     ['files skipped', `${result.filesSkipped} (symlinks, open files, outside the base directory)`],
     ['errors', String(result.errors)],
     ['duration', `${Math.round(result.durationMs)} ms`],
@@ -54,16 +55,4 @@ function table(result: CleanupResult, configFile: string | undefined): string {
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   const title = result.dryRun ? 'perflog cleanup (dry run: nothing was deleted)' : 'perflog cleanup';
   return `${title}\n${rows.map(([label, value]) => `  ${label.padEnd(width)}${value}`).join('\n')}\n`;
-}
-
-/** 1536 -> "1.5 KB" (binary units, as `ls -h` and `du -h` print them). */
-export function humanBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
 }
