@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { diag } from '@opentelemetry/api';
 
 /**
  * Thrown when an option, a configuration file or a CLI argument is invalid.
@@ -88,6 +89,25 @@ export class PerflogExportError extends Error {
 
 /** Everything perflog hands to `onError`. */
 export type PerflogError = PerflogRecordError | PerflogWriteError | PerflogExportError | Error;
+
+/** Minimum milliseconds between two reports of one kind of failure (write, export) of a pipeline. */
+export const REPORT_INTERVAL_MILLIS = 1000;
+
+/**
+ * @internal Wraps `report` so that it warns through diag and reports at most once per `REPORT_INTERVAL_MILLIS`. The
+ * error is built only when it will be reported: a failure repeated per record costs no allocation.
+ */
+export function rateLimitedReporter(report: (error: PerflogError) => void): (make: () => PerflogError) => void {
+  let lastMs = -Infinity;
+  return (make) => {
+    const now = Date.now();
+    if (now - lastMs < REPORT_INTERVAL_MILLIS) return;
+    lastMs = now;
+    const error = make();
+    diag.warn(error.message);
+    report(error);
+  };
+}
 
 /** @internal A short, single-line description of any thrown value, for `error` fields and messages. */
 export function errorMessage(error: unknown): string {

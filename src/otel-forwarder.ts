@@ -4,7 +4,7 @@
  */
 import { SeverityNumber, context, diag } from '@opentelemetry/api';
 import type { Logger, LoggerProvider } from '@opentelemetry/api';
-import { PerflogExportError, errorMessage } from './errors.js';
+import { PerflogExportError, errorMessage, rateLimitedReporter } from './errors.js';
 import type { PerflogError } from './errors.js';
 import { FileTailer } from './exporters/file-tailer.js';
 import { MemoryQueue } from './exporters/memory-queue.js';
@@ -13,9 +13,6 @@ import type { RecordAttributes } from './exporters/otlp-exporter.js';
 import { OtlpShipper } from './exporters/otlp-shipper.js';
 import type { PerflogStats, ResolvedPerflogOptions } from './interfaces.js';
 import type { RecordForwarder } from './logger-writer.js';
-
-/** Minimum milliseconds between two reports of the same kind of export failure. */
-const REPORT_INTERVAL_MILLIS = 1000;
 
 /**
  * Forwards records to a `LoggerProvider`: attributes are the line's fields (plus the GenAI ones when asked), body the
@@ -63,15 +60,10 @@ export interface OtelExport {
  * reported and OTel export is left off.
  */
 export function createOtelExport(options: ResolvedPerflogOptions, stats: PerflogStats, report: (error: PerflogError) => void): OtelExport {
-  let lastReportMs = 0;
-  const reportLimited = (message: string, cause?: unknown): void => {
-    const now = Date.now();
-    if (now - lastReportMs < REPORT_INTERVAL_MILLIS) return;
-    lastReportMs = now;
-    const error = new PerflogExportError(cause === undefined ? message : `${message}: ${errorMessage(cause)}`, cause);
-    diag.warn(error.message);
-    report(error);
-  };
+  const limited = rateLimitedReporter(report);
+  const reportLimited = (message: string, cause?: unknown): void =>
+    limited(() => new PerflogExportError(cause === undefined ? message : `${message}: ${errorMessage(cause)}`, cause));
+
   try {
     const provider = options.loggerProvider;
     if (provider !== undefined) {

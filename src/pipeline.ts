@@ -4,13 +4,14 @@
 import { join } from 'node:path';
 import { diag } from '@opentelemetry/api';
 import type { PerflogError, PerflogRecordError } from './errors.js';
+import { rateLimitedReporter } from './errors.js';
 import { FileExporter } from './exporters/file-exporter.js';
 import type { PerflogStats, ResolvedPerflogOptions } from './interfaces.js';
 import type { RecordForwarder } from './logger-writer.js';
 import type { OtlpShipper } from './exporters/otlp-shipper.js';
 import { createOtelExport } from './otel-forwarder.js';
 
-/** Minimum milliseconds between two diag warnings (and two write-failure reports) of one pipeline. */
+/** Minimum milliseconds between two diag warnings of dropped records of one pipeline. */
 const WARN_INTERVAL_MILLIS = 1000;
 
 /** Creates zeroed counters. */
@@ -37,7 +38,7 @@ export class Pipeline {
   readonly #files = new Map<string, FileExporter>();
   #lastWarnMs = 0;
   #suppressedWarnings = 0;
-  #lastWriteReportMs = 0;
+  readonly #reportWriteError = rateLimitedReporter((error) => this.report(error));
   #shutdown: Promise<void> | undefined;
   readonly #shipper: OtlpShipper | undefined;
 
@@ -58,7 +59,7 @@ export class Pipeline {
         maxBytes: this.options.file.maxSizeMb * 1024 * 1024,
         rotateInterval: this.options.file.rotateInterval,
         stats: this.stats,
-        report: (error) => this.#reportWriteError(error),
+        report: (error) => this.#reportWriteError(() => error),
       });
       this.#files.set(module, exporter);
     }
@@ -114,11 +115,4 @@ export class Pipeline {
     diag.warn(suppressed > 0 ? `${message} (and ${suppressed} more since the last warning)` : message);
   }
 
-  #reportWriteError(error: Error): void {
-    const now = Date.now();
-    if (now - this.#lastWriteReportMs < WARN_INTERVAL_MILLIS) return;
-    this.#lastWriteReportMs = now;
-    diag.warn(error.message);
-    this.report(error);
-  }
 }
