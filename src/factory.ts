@@ -71,7 +71,7 @@ export class PerformanceMonitorFactory {
    * @throws {PerflogConfigError} the first time, when that configuration file is invalid.
    */
   static getInstance(): PerformanceMonitorFactory {
-    PerformanceMonitorFactory.#instance ??= PerformanceMonitorFactory.#fromResolved(resolveWithEnvironment());
+    PerformanceMonitorFactory.#instance ??= PerformanceMonitorFactory.fromResolvedOptions(resolveWithEnvironment());
     return PerformanceMonitorFactory.#instance;
   }
 
@@ -85,7 +85,7 @@ export class PerformanceMonitorFactory {
     const resolved = resolveWithEnvironment(options);
     const current = PerformanceMonitorFactory.#instance;
     if (current === undefined) {
-      PerformanceMonitorFactory.#instance = PerformanceMonitorFactory.#fromResolved(resolved);
+      PerformanceMonitorFactory.#instance = PerformanceMonitorFactory.fromResolvedOptions(resolved);
       return PerformanceMonitorFactory.#instance;
     }
     current.#replacePipeline(new Pipeline(resolved, current.#pipeline.stats));
@@ -94,10 +94,6 @@ export class PerformanceMonitorFactory {
 
   /** @internal A factory built from options already resolved with environment and file (the CLI). */
   static fromResolvedOptions(options: ResolvedPerflogOptions): PerformanceMonitorFactory {
-    return PerformanceMonitorFactory.#fromResolved(options);
-  }
-
-  static #fromResolved(options: ResolvedPerflogOptions): PerformanceMonitorFactory {
     PerformanceMonitorFactory.#resolvedForNext = options;
     return new PerformanceMonitorFactory();
   }
