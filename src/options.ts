@@ -114,10 +114,13 @@ function validateLayer({ options, file, keyOf = (path) => path }: Layer): void {
   section(o.otlp, 'otlp', {
     enabled: [isBoolean, 'a boolean'],
     endpoint: [isHttpUrl, 'an http(s) URL'],
-    headers: [(v) => isPlainObject(v) && Object.values(v).every((h) => typeof h === 'string'), 'an object of string values'],
+    headers: [isPlainObject, 'an object of string values'],
     timeoutMillis: [(v) => Number.isInteger(v) && (v as number) > 0 && (v as number) <= 2 ** 31 - 1, 'an integer in [1, 2147483647]'],
     genAiSemconv: [isBoolean, 'a boolean'],
   }, fail);
+  for (const [name, value] of Object.entries(isPlainObject(o.otlp?.headers) ? o.otlp.headers : {})) {
+    if (typeof value !== 'string') fail(`otlp.headers.${name}`, 'a string', value); // the error prints its type only
+  }
   section(o.cleanup, 'cleanup', {
     enabled: [isBoolean, 'a boolean'],
     retentionDays: [(v) => isNumber(v) && v > 0, 'a number > 0'],
