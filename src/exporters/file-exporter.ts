@@ -3,6 +3,7 @@
  */
 import { closeSync, fstatSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { PerflogWriteError } from '../errors.js';
 import type { PerflogStats } from '../interfaces.js';
 import { lockSync } from './file-lock.js';
@@ -23,7 +24,7 @@ const NEWLINE = 0x0a;
 export interface FileExporterOptions {
   /** Absolute path of the active file. */
   readonly path: string;
-  /** One `write(2)` per record instead of buffering. */
+  /** One `write(2)` per record instead of buffering; always so in a worker thread, whose buffer an exit would lose. */
   readonly sync: boolean;
   /** The pipeline's counters: `bytesWritten`, `writeErrors`, `recordsDropped`. */
   readonly stats: PerflogStats;
@@ -68,9 +69,25 @@ export function isOpenByWriter(path: string): boolean {
   return false;
 }
 
+/** Reports held back while the exit hook flushes; `undefined` outside it. */
+let heldReports: Array<() => void> | undefined;
+
+/**
+ * Flushes every exporter, then hands out the failures: an `onError` that calls `process.exit()` ends the process at
+ * once, so reporting the first failure before the other files were written would lose their lines.
+ */
+function flushOnExit(): void {
+  heldReports = [];
+  flushLive();
+  const reports = heldReports;
+  heldReports = undefined;
+  for (const report of reports) report();
+}
+
 // 'exit' runs for process.exit(), the end of the event loop, and uncaught exceptions and rejections: writes here
-// are synchronous, so nothing buffered is lost on any normal exit.
-process.on('exit', flushLive);
+// are synchronous, so nothing buffered is lost on any normal exit. A worker thread ended by the main thread's exit or
+// by terminate() never runs its 'exit' listeners: there every record is written through at once (see `sync`).
+process.on('exit', flushOnExit);
 
 /**
  * Appends encoded lines to one file. Lines are gathered in a string buffer and written whole with one
@@ -108,7 +125,7 @@ export class FileExporter {
 
   constructor(options: FileExporterOptions) {
     this.path = options.path;
-    this.#limit = options.sync ? 0 : BUFFER_CHARS;
+    this.#limit = options.sync || !isMainThread ? 0 : BUFFER_CHARS;
     this.#maxBytes = options.maxBytes ?? Infinity;
     this.#interval = options.rotateInterval ?? 'none';
     this.#periodMs = periodMillis(this.#interval);
@@ -147,7 +164,7 @@ export class FileExporter {
       this.#stats.writeErrors++;
       this.#stats.recordsDropped += lost;
       this.#closeFd();
-      this.#report(new PerflogWriteError(this.path, lost, error));
+      this.#reportFailure(new PerflogWriteError(this.path, lost, error));
     }
   }
 
@@ -221,7 +238,7 @@ export class FileExporter {
       }
     } catch (error) {
       this.#rotateRetryAtMs = Date.now() + ROTATE_RETRY_MILLIS;
-      this.#report(new PerflogWriteError(this.path, 0, error, 'rotate'));
+      this.#reportFailure(new PerflogWriteError(this.path, 0, error, 'rotate'));
     }
   }
 
@@ -241,6 +258,12 @@ export class FileExporter {
     rotateFile(this.path, periodLabel(this.#interval, labelMs));
     this.#closeFd();
     this.#open();
+  }
+
+  /** Reports a failure now, or once every file is flushed when the exit hook is running. */
+  #reportFailure(error: Error): void {
+    if (heldReports === undefined) this.#report(error);
+    else heldReports.push(() => this.#report(error));
   }
 
   #periodNow(): number {

@@ -13,6 +13,7 @@ import { PerflogWriteError } from '../../src/errors.js';
 import { newStats } from '../../src/pipeline.js';
 import type { ExitMode } from '../fixtures/file-writer.js';
 import { deadPid, readRecords, runWriter, seqsInOrder, waitFor } from '../fixtures/log-files.js';
+import { fixture, runNode } from '../helpers/files.js';
 
 const LIMITED_WRITER = fileURLToPath(new URL('../fixtures/limited-writer.ts', import.meta.url));
 const ROTATED = /^app_metrics\.log\.\d{4}-\d{2}-\d{2}(T\d{2})?\.\d{3,}$/;
@@ -181,6 +182,22 @@ describe('FileExporter', () => {
         expect([...seqsInOrder(readRecords(logDir, 'app').records).values()]).to.deep.equal([3000]);
       });
     }
+
+    for (const end of ['exit', 'terminate'] as const) {
+      it(`keeps every record of worker threads when the main thread ends them by ${end}`, async () => {
+        const child = await runNode(fixture('worker-exit.ts'), [JSON.stringify({ baseDir, workers: 2, count: 300, end })]);
+        expect(child.code, child.stderr).to.equal(0);
+        expect([...seqsInOrder(readRecords(logDir, 'app').records).values()]).to.deep.equal([300, 300]);
+      });
+    }
+
+    it('flushes every module at exit before an onError that calls process.exit() hears of a failed one', async () => {
+      await mkdir(logDir);
+      await symlink('/dev/full', join(logDir, 'broken_metrics.log'));
+      const child = await runNode(fixture('exit-on-error.ts'), [JSON.stringify({ baseDir, count: 100 })]);
+      expect(child.code, child.stderr).to.equal(3);
+      expect([...seqsInOrder(readRecords(logDir, 'app').records).values()]).to.deep.equal([100]);
+    });
 
     for (const sync of [false, true]) {
       it(`leaves no torn line before the last after SIGKILL mid-stream (sync: ${sync})`, async function () {
