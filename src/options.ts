@@ -4,6 +4,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Resource } from '@opentelemetry/resources';
 import { PerflogConfigError } from './errors.js';
+import { MAX_FILE_NAME_TEMPLATE_BYTES, MAX_MODULE_PLACEHOLDERS, isFileNameTemplate } from './exporters/file-names.js';
 import type {
   FileOptions, LogCleanupConfig, OtlpOptions, PerflogOptions, ResolvedPerflogOptions,
 } from './interfaces.js';
@@ -106,7 +107,7 @@ function validateLayer({ options, file, keyOf = (path) => path }: Layer): void {
   optional(o.resource, 'resource', (v) => isObject(v) && isObject((v as { attributes?: unknown }).attributes) && typeof (v as { merge?: unknown }).merge === 'function', 'an OpenTelemetry Resource', fail);
   section(o.file, 'file', {
     enabled: [isBoolean, 'a boolean'],
-    fileName: [(v) => typeof v === 'string' && v !== '' && !/[/\\]/.test(v) && v !== '.' && v !== '..', 'a file name without a directory'],
+    fileName: [isFileNameTemplate, `a file name without a directory, at most ${MAX_FILE_NAME_TEMPLATE_BYTES} bytes besides "{module}" (at most ${MAX_MODULE_PLACEHOLDERS} times)`],
     maxSizeMb: [(v) => isNumber(v) && v > 0, 'a number > 0'],
     rotateInterval: [(v) => v === 'none' || v === 'hourly' || v === 'daily', '"none", "hourly" or "daily"'],
     sync: [isBoolean, 'a boolean'],

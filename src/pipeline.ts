@@ -6,6 +6,7 @@ import { diag } from '@opentelemetry/api';
 import type { PerflogError, PerflogRecordError } from './errors.js';
 import { rateLimitedReporter } from './errors.js';
 import { FileExporter } from './exporters/file-exporter.js';
+import { activeFileName } from './exporters/file-names.js';
 import type { PerflogStats, ResolvedPerflogOptions } from './interfaces.js';
 import type { RecordForwarder } from './logger-writer.js';
 import type { OtlpShipper } from './exporters/otlp-shipper.js';
@@ -17,15 +18,6 @@ const WARN_INTERVAL_MILLIS = 1000;
 /** Creates zeroed counters. */
 export function newStats(): PerflogStats {
   return { recordsWritten: 0, recordsDropped: 0, writeErrors: 0, exportErrors: 0, bytesWritten: 0, recordsExported: 0 };
-}
-
-/**
- * A module name as it may appear in a file name: anything but letters, digits, `.`, `_` and `-` becomes `_`, and a
- * leading dot is escaped, so no module can name a path outside the log directory or a hidden file.
- */
-export function fileSafe(module: string): string {
-  const safe = module.replace(/[^\w.-]/g, '_');
-  return safe === '' || safe.startsWith('.') ? `_${safe}` : safe;
 }
 
 export class Pipeline {
@@ -54,7 +46,7 @@ export class Pipeline {
     let exporter = this.#files.get(module);
     if (exporter === undefined) {
       exporter = new FileExporter({
-        path: join(this.options.logDir, this.options.file.fileName.replaceAll('{module}', fileSafe(module))),
+        path: join(this.options.logDir, activeFileName(this.options.file.fileName, module)),
         sync: this.options.file.sync,
         maxBytes: this.options.file.maxSizeMb * 1024 * 1024,
         rotateInterval: this.options.file.rotateInterval,

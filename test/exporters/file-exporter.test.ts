@@ -143,6 +143,27 @@ describe('FileExporter', () => {
     });
   });
 
+  describe('long module names', () => {
+    it('keeps every name within 255 bytes and rotates a 230-character module\'s file', async () => {
+      const module = 'm'.repeat(229) + 'é';
+      const made = new PerformanceMonitorFactory({ baseDir, cleanup: { enabled: false }, file: { fileName: 'métriques_{module}.log', maxSizeMb: 0.01 } });
+      const writer = made.getWriter(module);
+      for (let seq = 0; seq < 400; seq++) {
+        writer.logCounter('write', 1, { pid: process.pid, thread: 0, seq, payload: 'x'.repeat(60) });
+        if (seq % 50 === 49) await made.flush();
+      }
+      await made.shutdown();
+      const names = readdirSync(logDir);
+      expect(names.length).to.be.greaterThan(3);
+      for (const name of names) expect(Buffer.byteLength(name), name).to.be.at.most(255);
+      const active = names.find((name) => name.endsWith('.log'))!;
+      expect(active).to.match(/^métriques_m+-[0-9a-f]{16}\.log$/);
+      const lines = names.flatMap((name) => readFileSync(join(logDir, name), 'utf8').split('\n').slice(0, -1));
+      expect(lines).to.have.length(400);
+      expect(made.stats()).to.include({ writeErrors: 0, recordsDropped: 0 });
+    });
+  });
+
   describe('many processes', () => {
     it('keeps every line of 4 processes x 50,000 records whole and once across many rotations', async function () {
       this.timeout(120_000);
