@@ -38,7 +38,15 @@ export interface FileExporterOptions {
   readonly now?: (() => number) | undefined;
 }
 
+/**
+ * Descriptors the exporters of one thread hold open at most: the least recently written file's is closed first and
+ * reopened at its next flush, so an app with thousands of modules never runs out of descriptors because of perflog.
+ */
+export const MAX_OPEN_FILES = 32;
+
 const live = new Set<FileExporter>();
+/** The exporters holding a descriptor, least recently written first. */
+const openFiles = new Set<FileExporter>();
 let flushTimer: NodeJS.Timeout | undefined;
 
 function flushLive(): void {
@@ -96,6 +104,7 @@ process.on('exit', flushOnExit);
  * active file (another writer may have rotated it, someone may have deleted it or its directory) and reopens if
  * not, then rotates when the write would pass `maxBytes` or a new UTC period has begun. A failed write drops the
  * buffered records (counted and reported) and the file is reopened on the next flush, recreating the directory.
+ * The exporters of a thread share at most `MAX_OPEN_FILES` descriptors (least recently written closed first).
  */
 export class FileExporter {
   readonly path: string;
@@ -181,6 +190,10 @@ export class FileExporter {
   #prepare(bytes: number): void {
     if (this.#fd >= 0 && !this.#isActive()) this.#closeFd();
     if (this.#fd < 0) this.#open();
+    else {
+      openFiles.delete(this); // now the most recently written
+      openFiles.add(this);
+    }
     if (!this.#rotates) return;
     const period = this.#periodNow();
     if (period > this.#period || (this.#size > 0 && this.#size + bytes > this.#maxBytes)) {
@@ -206,6 +219,8 @@ export class FileExporter {
   }
 
   #open(): void {
+    const oldest = openFiles.size >= MAX_OPEN_FILES ? openFiles.values().next().value : undefined;
+    if (oldest !== undefined) oldest.#closeFd();
     let fd: number;
     try {
       fd = openSync(this.path, 'a');
@@ -215,6 +230,7 @@ export class FileExporter {
       fd = openSync(this.path, 'a');
     }
     this.#fd = fd;
+    openFiles.add(this);
     const opened = fstatSync(fd);
     this.#ino = opened.ino;
     this.#dev = opened.dev;
@@ -283,6 +299,7 @@ export class FileExporter {
       // already gone (EBADF after a fault): nothing left to release
     }
     this.#fd = -1;
+    openFiles.delete(this);
   }
 }
 

@@ -143,6 +143,20 @@ describe('FileExporter', () => {
     });
   });
 
+  describe('file descriptors', () => {
+    it('keeps at most MAX_OPEN_FILES descriptors, so an app with 500 modules under ulimit -n 128 can still open files', function () {
+      this.timeout(60_000);
+      const args = JSON.stringify({ baseDir, modules: 500, appFiles: 40 });
+      const child = spawnSync('bash', ['-c', 'ulimit -n 128 && exec "$@"', 'bash', process.execPath, '--import', 'tsx', fixture('many-modules.ts'), args], { encoding: 'utf8' });
+      expect(child.status, child.stderr).to.equal(0);
+      const result = JSON.parse(child.stdout) as { stats: Record<string, number>; opened: number; error?: string };
+      expect(result.error).to.equal(undefined);
+      expect(result.opened).to.equal(40);
+      expect(result.stats).to.include({ recordsWritten: 1000, writeErrors: 0, recordsDropped: 0 });
+      for (const m of [0, 250, 499]) expect([...seqsInOrder(readRecords(logDir, `m${m}`).records).values()]).to.deep.equal([2]);
+    });
+  });
+
   describe('long module names', () => {
     it('keeps every name within 255 bytes and rotates a 230-character module\'s file', async () => {
       const module = 'm'.repeat(229) + 'é';
@@ -183,10 +197,10 @@ describe('FileExporter', () => {
 
     it('keeps every line of worker threads sharing one file with rotation', async function () {
       this.timeout(60_000);
-      const child = await runWriter({ baseDir, module: 'app', count: 20_000, exit: 'natural', maxSizeMb: 0.25, threads: 2 });
+      const child = await runWriter({ baseDir, module: 'app', count: 5000, exit: 'natural', maxSizeMb: 0.1, threads: 2 });
       expect(child.code, child.stderr).to.equal(0);
       const perWriter = seqsInOrder(readRecords(logDir, 'app').records);
-      expect([...perWriter.values()]).to.deep.equal([20_000, 20_000, 20_000]);
+      expect([...perWriter.values()]).to.deep.equal([5000, 5000, 5000]);
     });
   });
 
