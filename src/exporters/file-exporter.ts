@@ -1,12 +1,13 @@
 /**
  * The local JSON-lines exporter: one append-only file per module, whole lines only, rotated by size and UTC period.
  */
-import { closeSync, fstatSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { PerflogWriteError } from '../errors.js';
 import type { PerflogStats } from '../interfaces.js';
 import { lockSync } from './file-lock.js';
+import { NEWLINE, countLines, makeDirectory } from './file-system.js';
 import type { RotateInterval } from './rotation.js';
 import { lockPathOf, periodLabel, periodMillis, rotateFile } from './rotation.js';
 
@@ -18,7 +19,6 @@ export const FLUSH_INTERVAL_MILLIS = 100;
 const ROTATE_RETRY_MILLIS = 1000;
 /** How long a flush waits for another writer's rotation to finish before writing to the file it holds. */
 const LOCK_WAIT_MILLIS = 2;
-const NEWLINE = 0x0a;
 
 /** What a file exporter needs from its pipeline. */
 export interface FileExporterOptions {
@@ -301,32 +301,4 @@ export class FileExporter {
     this.#fd = -1;
     openFiles.delete(this);
   }
-}
-
-/**
- * Creates `dir` and its missing parents. Not `mkdirSync(dir, { recursive: true })`: on a path where `mkdir` answers
- * `ENOENT` for an existing parent (under `/proc`), Node's loops forever; this one climbs at most the path's depth.
- */
-function makeDirectory(dir: string): void {
-  try {
-    mkdirSync(dir);
-    return;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return;
-    if (code !== 'ENOENT' || dirname(dir) === dir) throw error;
-  }
-  makeDirectory(dirname(dir));
-  try {
-    mkdirSync(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error; // another writer made it meanwhile
-  }
-}
-
-/** Complete lines in `data` before `end`. */
-function countLines(data: Buffer, end: number): number {
-  let lines = 0;
-  for (let i = data.indexOf(NEWLINE); i !== -1 && i < end; i = data.indexOf(NEWLINE, i + 1)) lines++;
-  return lines;
 }
