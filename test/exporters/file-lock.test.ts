@@ -29,7 +29,11 @@ describe('file-lock', () => {
       for (const { racer, text } of outputs) while (!text().includes('ready')) await once(racer.stdout, 'data');
       const start = String(Date.now() + 300);
       for (const { racer } of outputs) racer.stdin.write(start);
-      await Promise.all(racers.map((racer) => once(racer, 'exit')));
+      // every racer reports before any exits, so a won lock's holder is alive for the whole race
+      for (const { racer, text } of outputs) while (text().split('\n').length < 3) await once(racer.stdout, 'data');
+      const exits = racers.map((racer) => once(racer, 'exit'));
+      for (const racer of racers) racer.stdin.end();
+      await Promise.all(exits);
       const holders = new Array<number>(trials).fill(0);
       for (const { text } of outputs) for (const k of JSON.parse(text().split('\n')[1]!) as number[]) holders[k]!++;
       expect(holders).to.deep.equal(new Array<number>(trials).fill(1));
