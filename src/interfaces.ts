@@ -167,7 +167,10 @@ export interface LogCleanupConfig {
   enabled: boolean;
   /** Files whose modification time is older than this many days are expired. @default 30 */
   retentionDays: number;
-  /** Globs relative to `baseDir`. @default ["logs/*.log", "logs/*.log.*"] */
+  /**
+   * Globs relative to `baseDir`.
+   * @default perflog's own files in `logDir`: ["logs/*_metrics.log", "logs/*_metrics.log.*", "logs/otel/*.log", "logs/otel/*.log.*"]
+   */
   logPatterns: string[];
   /** Report what would be deleted, delete nothing. @default false */
   dryRun: boolean;

@@ -1,7 +1,8 @@
 /**
  * Defaults, validation and merging of factory options: validated once, frozen, never re-checked on the hot path.
  */
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import fg from 'fast-glob';
 import type { Resource } from '@opentelemetry/resources';
 import { PerflogConfigError } from './errors.js';
 import { MAX_FILE_NAME_TEMPLATE_BYTES, MAX_MODULE_PLACEHOLDERS, isFileNameTemplate } from './exporters/file-names.js';
@@ -12,11 +13,14 @@ import type {
 /** Node fires a timer longer than 2^31 - 1 ms at once; this many hours stays below that. */
 export const MAX_CHECK_INTERVAL_HOURS = 596;
 
-/** The cleaner's defaults (SPEC section 5). */
+/**
+ * The cleaner's defaults (SPEC section 5). The patterns are only the files perflog itself writes, in the default
+ * `logDir` (`logs`); options with another `logDir` and no patterns of their own get the same patterns in that folder.
+ */
 export const DEFAULT_CLEANUP_CONFIG: Readonly<LogCleanupConfig> = Object.freeze({
   enabled: true,
   retentionDays: 30,
-  logPatterns: ['logs/*.log', 'logs/*.log.*'],
+  logPatterns: Object.freeze(ownFilePatterns('logs')) as string[],
   dryRun: false,
   checkIntervalHours: 24,
 });
@@ -64,18 +68,36 @@ export function resolveOptions(...layers: Layer[]): ResolvedPerflogOptions {
   const baseDir = resolve(pick((o) => o.baseDir) ?? process.cwd());
   const file = merged(DEFAULT_FILE_OPTIONS, (o) => o.file);
   const otlp = merged(DEFAULT_OTLP_OPTIONS, (o) => o.otlp);
+  const logDir = resolve(baseDir, pick((o) => o.logDir) ?? 'logs');
   const cleanup = merged(DEFAULT_CLEANUP_CONFIG, (o) => o.cleanup);
+  const logPatterns = pick((o) => o.cleanup?.logPatterns) === undefined ? defaultPatterns(baseDir, logDir) : cleanup.logPatterns;
   return Object.freeze({
     baseDir,
-    logDir: resolve(baseDir, pick((o) => o.logDir) ?? 'logs'),
+    logDir,
     file: Object.freeze(file),
     otlp: Object.freeze({ ...otlp, headers: Object.freeze({ ...otlp.headers }) }),
     loggerProvider: pick((o) => o.loggerProvider),
     resource: mergedResource(layers),
-    cleanup: Object.freeze({ ...cleanup, logPatterns: Object.freeze([...cleanup.logPatterns]) as string[] }),
+    cleanup: Object.freeze({ ...cleanup, logPatterns: Object.freeze([...logPatterns]) as string[] }),
     onError: pick((o) => o.onError),
     strict: pick((o) => o.strict) ?? false,
   });
+}
+
+/** perflog's own files in `dir` (relative to the base, a glob-escaped `/`-separated path): SPEC section 5. */
+function ownFilePatterns(dir: string): string[] {
+  const prefix = dir === '' ? '' : `${dir}/`;
+  return [`${prefix}*_metrics.log`, `${prefix}*_metrics.log.*`, `${prefix}otel/*.log`, `${prefix}otel/*.log.*`];
+}
+
+/**
+ * The default patterns for `logDir`: perflog's own files there. A `logDir` outside the base directory cannot be
+ * cleaned (nothing outside the base is ever deleted), so the patterns then stay those of `logs`.
+ */
+function defaultPatterns(baseDir: string, logDir: string): string[] {
+  const rel = relative(baseDir, logDir);
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return [...DEFAULT_CLEANUP_CONFIG.logPatterns];
+  return ownFilePatterns(rel === '' ? '' : rel.split(sep).map((segment) => fg.escapePath(segment)).join('/'));
 }
 
 /** Every layer's resource merged, earliest layer's attributes winning (code over `OTEL_RESOURCE_ATTRIBUTES`). */

@@ -12,8 +12,21 @@ describe('resolveOptions()', () => {
     expect(resolved.baseDir).to.equal('/srv/app');
     expect(resolved.logDir).to.equal('/srv/app/metrics');
     expect(resolved.file).to.deep.equal({ enabled: true, fileName: '{module}_metrics.log', maxSizeMb: 5, rotateInterval: 'daily', sync: true });
-    expect(resolved.cleanup).to.deep.equal(DEFAULT_CLEANUP_CONFIG);
+    // with no patterns given, the cleaner's defaults are perflog's own files, in the logDir in use
+    const ownFiles = ['metrics/*_metrics.log', 'metrics/*_metrics.log.*', 'metrics/otel/*.log', 'metrics/otel/*.log.*'];
+    expect(resolved.cleanup).to.deep.equal({ ...DEFAULT_CLEANUP_CONFIG, logPatterns: ownFiles });
     expect(Object.isFrozen(resolved) && Object.isFrozen(resolved.file)).to.equal(true);
+  });
+
+  it('defaults the cleanup patterns to perflog\'s own files in logDir, and keeps patterns that are given', () => {
+    expect(DEFAULT_CLEANUP_CONFIG.logPatterns).to.deep.equal(['logs/*_metrics.log', 'logs/*_metrics.log.*', 'logs/otel/*.log', 'logs/otel/*.log.*']);
+    expect(resolveOptions({ options: { baseDir: '/srv/app' } }).cleanup.logPatterns).to.deep.equal(DEFAULT_CLEANUP_CONFIG.logPatterns);
+    expect(resolveOptions({ options: { baseDir: '/srv/app', logDir: 'var/[perf]' } }).cleanup.logPatterns[0]).to.equal('var/\\[perf\\]/*_metrics.log');
+    expect(resolveOptions({ options: { baseDir: '/srv/app', logDir: '/srv/app' } }).cleanup.logPatterns[0]).to.equal('*_metrics.log');
+    // a logDir outside the base cannot be cleaned: the patterns stay those of logs/
+    expect(resolveOptions({ options: { baseDir: '/srv/app', logDir: '/var/log/app' } }).cleanup.logPatterns).to.deep.equal(DEFAULT_CLEANUP_CONFIG.logPatterns);
+    const given = resolveOptions({ options: { logDir: 'metrics' } }, { options: { cleanup: { logPatterns: ['logs/*.log'] } } });
+    expect(given.cleanup.logPatterns).to.deep.equal(['logs/*.log']);
   });
 
   it('names the option, what was expected and what was given', () => {

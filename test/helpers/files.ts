@@ -66,3 +66,34 @@ export function runNode(script: string, args: string[], options: SpawnOptions = 
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
+
+/** A running `node --import tsx <script>`: `line(text)` resolves once it prints that line; `done` once it exits. */
+export interface RunningChild { line: (text: string) => Promise<void>; done: Promise<ChildResult> }
+
+/** Starts `node --import tsx <script> ...args` without waiting for it. */
+export function startNode(script: string, args: string[], options: SpawnOptions = {}): RunningChild {
+  const child = spawn(process.execPath, ['--import', TSX, script, ...args], { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const waiting: Array<{ text: string; resolve: () => void }> = [];
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    for (const wait of waiting.splice(0)) {
+      if (stdout.split('\n').includes(wait.text)) wait.resolve();
+      else waiting.push(wait);
+    }
+  });
+  child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  const done = new Promise<ChildResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      for (const wait of waiting.splice(0)) wait.resolve();
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  const line = (text: string) => new Promise<void>((resolve) => {
+    if (stdout.split('\n').includes(text)) resolve();
+    else waiting.push({ text, resolve });
+  });
+  return { line, done };
+}
