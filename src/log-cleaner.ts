@@ -18,6 +18,8 @@ import { ModuleMetricWriter } from './logger-writer.js';
 import { resolveOptions } from './options.js';
 
 const DAY_MILLIS = 86_400_000;
+/** Days past the retention a file the OTLP shipper has not sent yet is kept for. */
+const SHIPPING_GRACE_DAYS = 7;
 /** Files checked and deleted concurrently: enough to keep libuv's thread pool busy, a constant amount of memory. */
 const HANDLERS_IN_FLIGHT = 16;
 /** Matches waiting to be handled before fast-glob's next folder listing is held back. */
@@ -32,6 +34,12 @@ export interface LogCleanerOptions {
    * @default the default factory's `log_cleaner` writer, as for monitors built without one
    */
   writer?: MetricLogWriter | undefined;
+  /**
+   * Whether an OTLP shipper still needs a file (it holds records not shipped yet): such an expired file is kept,
+   * counted in `filesSkipped`, until it is older than `retentionDays` + 7 days. The factory passes its shipper's.
+   * @internal
+   */
+  isUnshipped?: ((path: string, file: Stats) => Promise<boolean>) | undefined;
 }
 
 /** Options of one run. */
@@ -57,6 +65,7 @@ export class LogCleaner {
   readonly baseDir: string;
   readonly #writer: MetricLogWriter | undefined;
   readonly #unique: boolean;
+  readonly #isUnshipped: LogCleanerOptions['isUnshipped'];
 
   /**
    * Validates `config` (merged over `DEFAULT_CLEANUP_CONFIG`) before any I/O.
@@ -67,6 +76,7 @@ export class LogCleaner {
     this.config = resolved.cleanup;
     this.baseDir = resolved.baseDir;
     this.#writer = options.writer;
+    this.#isUnshipped = options.isUnshipped;
     this.#unique = needsDedupIndex(this.config.logPatterns, this.baseDir);
   }
 
@@ -156,7 +166,7 @@ export class LogCleaner {
       fail(run, error);
       return;
     }
-    if (!isSafe) {
+    if (!isSafe || await this.#isStillShipping(path, stats)) {
       result.filesSkipped++;
       return;
     }
@@ -170,6 +180,13 @@ export class LogCleaner {
     }
     result.filesDeleted++;
     result.bytesFreed += stats.size;
+  }
+
+  /** Still needed by the OTLP shipper, and not yet past the retention by SHIPPING_GRACE_DAYS (SPEC section 5). */
+  async #isStillShipping(path: string, stats: Stats): Promise<boolean> {
+    if (this.#isUnshipped === undefined) return false;
+    if (stats.mtimeMs < Date.now() - (this.config.retentionDays + SHIPPING_GRACE_DAYS) * DAY_MILLIS) return false;
+    return this.#isUnshipped(path, stats).catch(() => true);
   }
 
   /** Inside the base directory once symlinks in its folders are resolved, and not a writer's active file. */

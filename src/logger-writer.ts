@@ -9,7 +9,7 @@ import type { FileExporter } from './exporters/file-exporter.js';
 import type { Attributes, MetricLogWriter, MetricType } from './interfaces.js';
 import type { Pipeline } from './pipeline.js';
 import type { ReservedFields } from './record-encoder.js';
-import { MODULE_FIELDS, attributeFailure, encodeAttributes, encodeString, liftedFields, reservedFields } from './record-encoder.js';
+import { MAX_RECORD_BYTES, MODULE_FIELDS, attributeFailure, encodeAttributes, encodeString, liftedFields, reservedFields } from './record-encoder.js';
 
 /**
  * Receives every accepted record besides the local file (an OTel `LoggerProvider`, the OTLP shipper).
@@ -110,6 +110,8 @@ export class ModuleMetricWriter implements MetricLogWriter {
       if (isSpanContextValid(context)) line += `,"trace_id":"${context.traceId}","span_id":"${context.spanId}"`;
     }
     line += '}\n';
+    // a line's bytes are between its length and three times it: only a long one is measured
+    if (line.length > MAX_RECORD_BYTES / 3 && Buffer.byteLength(line) > MAX_RECORD_BYTES) return this.#rejectSize(operation, line);
     this.#file?.write(line);
     pipeline.forwarder?.forward(line, this.module, operation, timeMs);
     pipeline.stats.recordsWritten++;
@@ -134,9 +136,13 @@ export class ModuleMetricWriter implements MetricLogWriter {
         : `${field} must be ${expected} (got ${show(value)})`;
     if (pipeline.options.strict && reason !== 'shutdown') {
       const message = `perflog: ${detail} (operation "${operation}")`;
-      throw reason === 'out_of_range' ? new RangeError(message) : new TypeError(message);
+      throw reason === 'out_of_range' || reason === 'record_too_large' ? new RangeError(message) : new TypeError(message);
     }
     pipeline.drop(new PerflogRecordError(reason, operation, field, detail));
+  }
+
+  #rejectSize(operation: string, line: string): void {
+    this.reject('record_too_large', operation, 'record', `${Buffer.byteLength(line)} bytes`, `at most ${MAX_RECORD_BYTES} bytes encoded`);
   }
 
   #rejectAttribute(operation: string): void {

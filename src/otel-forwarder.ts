@@ -59,7 +59,9 @@ export interface OtelExport {
  * a shipper reading the module files (or a bounded memory queue when files are off). Never throws: a failure is
  * reported and OTel export is left off.
  */
-export function createOtelExport(options: ResolvedPerflogOptions, stats: PerflogStats, report: (error: PerflogError) => void): OtelExport {
+export function createOtelExport(
+  options: ResolvedPerflogOptions, stats: PerflogStats, report: (error: PerflogError) => void, after?: Promise<unknown>,
+): OtelExport {
   const limited = rateLimitedReporter(report);
   const reportLimited = (message: string, cause?: unknown): void =>
     limited(() => new PerflogExportError(cause === undefined ? message : `${message}: ${errorMessage(cause)}`, cause));
@@ -74,7 +76,7 @@ export function createOtelExport(options: ResolvedPerflogOptions, stats: Perflog
     }
     if (!options.otlp.enabled) return { forwarder: undefined, shipper: undefined };
     const sender = new OtlpSender(options.otlp, options.resource);
-    const common = { sender, stats, timeoutMillis: options.otlp.timeoutMillis, report };
+    const common = { sender, stats, timeoutMillis: options.otlp.timeoutMillis, report, after };
     if (options.file.enabled) {
       const tailer = new FileTailer(options.logDir, options.file.fileName);
       return { forwarder: undefined, shipper: new OtlpShipper({ ...common, spool: { kind: 'files', tailer } }) };

@@ -9,6 +9,7 @@ import { FileExporter } from './exporters/file-exporter.js';
 import type { PerflogStats, ResolvedPerflogOptions } from './interfaces.js';
 import type { RecordForwarder } from './logger-writer.js';
 import type { OtlpShipper } from './exporters/otlp-shipper.js';
+import type { FileIdentity } from './exporters/file-tailer.js';
 import { createOtelExport } from './otel-forwarder.js';
 
 /** Minimum milliseconds between two diag warnings of dropped records of one pipeline. */
@@ -42,10 +43,16 @@ export class Pipeline {
   #shutdown: Promise<void> | undefined;
   readonly #shipper: OtlpShipper | undefined;
 
-  constructor(options: ResolvedPerflogOptions, stats: PerflogStats = newStats()) {
+  /** `after`: the shipper starts only once it settles (the previous pipeline's shutdown, on `configure()`). */
+  constructor(options: ResolvedPerflogOptions, stats: PerflogStats = newStats(), after?: Promise<unknown>) {
     this.options = options;
     this.stats = stats;
-    ({ forwarder: this.forwarder, shipper: this.#shipper } = createOtelExport(options, stats, (error) => this.report(error)));
+    ({ forwarder: this.forwarder, shipper: this.#shipper } = createOtelExport(options, stats, (error) => this.report(error), after));
+  }
+
+  /** Whether the OTLP shipper still needs the file at `path` (false without a shipper). */
+  isUnshipped(path: string, file: FileIdentity): Promise<boolean> {
+    return this.#shipper?.isUnshipped(path, file) ?? Promise.resolve(false);
   }
 
   /** The file exporter of `module`, created on first use; `undefined` when files are disabled. */

@@ -5,6 +5,7 @@
  */
 import { SeverityNumber, TraceFlags, isValidSpanId, isValidTraceId } from '@opentelemetry/api';
 import type { HrTime, SpanContext } from '@opentelemetry/api';
+import type { Agent } from 'node:http';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { defaultResource } from '@opentelemetry/resources';
 import type { Resource } from '@opentelemetry/resources';
@@ -13,6 +14,9 @@ import type { OtlpOptions } from '../interfaces.js';
 
 /** The OTLP/HTTP logs URL used when neither `otlp.endpoint` nor the environment names one. */
 export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4318/v1/logs';
+
+/** How long a cut request may take to report its outcome before it counts as a retry. */
+const CUT_GRACE_MILLIS = 100;
 
 /** The instrumentation scope (logger name) of every record perflog emits or ships. */
 export const PERFLOG_SCOPE_NAME = 'perflog';
@@ -56,12 +60,22 @@ export class OtlpSender {
   readonly #resource: Resource;
   readonly #scope: Scope = { name: PERFLOG_SCOPE_NAME };
   readonly #genAi: boolean;
+  readonly #timeoutMillis: number;
+  /** The exporter's connections: cut when a request outlives its deadline (a collector trickling its answer). */
+  #agent: Agent | undefined;
 
   constructor(options: Readonly<OtlpOptions>, resource: Resource | undefined) {
+    this.#timeoutMillis = options.timeoutMillis;
     this.#exporter = new OTLPLogExporter({
       url: options.endpoint ?? DEFAULT_OTLP_ENDPOINT,
       headers: { ...options.headers },
       timeoutMillis: options.timeoutMillis,
+      // loaded lazily, as the exporter asks, so an http instrumentation can patch the module first
+      httpAgentOptions: async (protocol) => {
+        const module = protocol === 'https:' ? await import('node:https') : await import('node:http');
+        this.#agent = new module.Agent({ keepAlive: true });
+        return this.#agent;
+      },
       // sends are serial, but the exporter frees its slot a tick after calling back: a limit of 1 refuses the next send
     });
     // one resource object for every record: the serializer groups records by resource identity
@@ -110,23 +124,48 @@ export class OtlpSender {
     return record;
   }
 
-  /** Exports one batch; never rejects. */
-  send(records: ReadableLogRecord[]): Promise<SendResult> {
+  /**
+   * Exports one batch; never rejects. `timeoutMillis` (at most the configured one) bounds the whole request, the
+   * answer's body included: the exporter's own timeout only bounds a socket's idleness, which a collector sending
+   * its answer a byte at a time never reaches. Past it the connection is cut and the outcome is the exporter's
+   * verdict on the cut request (`ok` if the collector had already answered 2xx), else `retry`.
+   */
+  send(records: ReadableLogRecord[], timeoutMillis = this.#timeoutMillis): Promise<SendResult> {
     return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const settle = (result: SendResult): void => {
+        clearTimeout(timer);
+        clearTimeout(grace);
+        resolve(result);
+      };
+      let grace: NodeJS.Timeout | undefined;
       try {
         this.#exporter.export(records, (result) => {
-          if ((result.code as number) === 0 /* ExportResultCode.SUCCESS */) resolve({ outcome: 'ok' });
-          else resolve({ outcome: isPermanent(result.error) ? 'rejected' : 'retry', error: result.error });
+          if ((result.code as number) === 0 /* ExportResultCode.SUCCESS */) settle({ outcome: 'ok' });
+          else settle({ outcome: isPermanent(result.error) ? 'rejected' : 'retry', error: result.error });
         });
       } catch (error) {
-        resolve({ outcome: 'retry', error });
+        settle({ outcome: 'retry', error });
+        return;
       }
+      timer = setTimeout(() => {
+        this.#cut();
+        // the exporter hears of the cut on the next turns of the event loop; a verdict that never comes is a retry
+        grace = setTimeout(() => settle({ outcome: 'retry', error: new Error(`no complete answer within ${timeoutMillis} ms`) }), CUT_GRACE_MILLIS);
+        grace.unref();
+      }, Math.max(1, timeoutMillis));
+      timer.unref();
     });
   }
 
-  /** Releases the exporter (does not wait for a request in flight). */
+  /** Releases the exporter and cuts a request still in flight, so no connection keeps the process alive. */
   shutdown(): void {
+    this.#cut();
     this.#exporter.shutdown().catch(() => { /* the http transport has nothing left to release */ });
+  }
+
+  #cut(): void {
+    this.#agent?.destroy();
   }
 }
 
