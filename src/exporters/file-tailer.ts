@@ -244,9 +244,10 @@ export class FileTailer {
           this.#list(await readdir(this.#dir).catch(() => []));
           continue;
         }
-        // deleted (by hand) or compressed before it was shipped: what was left in it is lost to the collector
+        // deleted (by hand, or past retentionDays + 7) or compressed before it was shipped: the rest of it is lost
         diag.warn(`perflog: ${state.name} vanished before it was fully shipped over OTLP; continuing with the next file`);
-        state = waiting(state.mtimeMs);
+        const next = state.name !== stream && state.name !== '' ? await this.#after(state.name, stream, rotated, active) : undefined;
+        state = next === undefined ? waiting(state.mtimeMs) : stateOf(next, 0);
         streams.set(stream, state);
         continue;
       }

@@ -15,8 +15,10 @@ import type { OtlpOptions } from '../interfaces.js';
 /** The OTLP/HTTP logs URL used when neither `otlp.endpoint` nor the environment names one. */
 export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4318/v1/logs';
 
-/** How long a cut request may take to report its outcome before it counts as a retry. */
+/** Past the deadline, connections are cut every this many milliseconds until the exporter reports... */
 const CUT_GRACE_MILLIS = 100;
+/** ...at most this many times (then the batch counts as to be retried). */
+const MAX_CUTS = 20;
 
 /** The instrumentation scope (logger name) of every record perflog emits or ships. */
 export const PERFLOG_SCOPE_NAME = 'perflog';
@@ -148,13 +150,15 @@ export class OtlpSender {
         settle({ outcome: 'retry', error });
         return;
       }
-      timer = setTimeout(() => {
+      let cuts = 0;
+      const cut = (): void => {
+        // the exporter hears of the cut on the next turns of the event loop, and may have one last attempt waiting to
+        // start: cut again until it gives its verdict, so no attempt of this batch outlives the call
         this.#cut();
-        // the exporter hears of the cut on the next turns of the event loop; a verdict that never comes is a retry
-        grace = setTimeout(() => settle({ outcome: 'retry', error: new Error(`no complete answer within ${timeoutMillis} ms`) }), CUT_GRACE_MILLIS);
-        grace.unref();
-      }, Math.max(1, timeoutMillis));
-      timer.unref();
+        if (++cuts > MAX_CUTS) settle({ outcome: 'retry', error: new Error(`no complete answer within ${timeoutMillis} ms`) });
+        else grace = setTimeout(cut, CUT_GRACE_MILLIS).unref();
+      };
+      timer = setTimeout(cut, Math.max(1, timeoutMillis)).unref();
     });
   }
 
