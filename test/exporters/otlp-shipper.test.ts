@@ -1,12 +1,19 @@
-import { appendFile, mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, rename, rm, utimes } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { JsonLogsSerializer, ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
 import { expect } from 'chai';
 import { PerformanceMonitorFactory } from '../../src/index.js';
-import type { PerflogError, PerflogOptions } from '../../src/index.js';
-import { makeTempDir, removeDir } from '../helpers.js';
-import { fixture, runNode } from '../helpers/files.js';
+import type { PerflogOptions } from '../../src/index.js';
+import { OtlpSender } from '../../src/exporters/otlp-sender.js';
 import { startReceiver } from '../helpers/otlp-receiver.js';
 import type { Receiver } from '../helpers/otlp-receiver.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -18,214 +25,276 @@ async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<vo
   }
 }
 
-const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, k) => from + k);
-const counterLine = (seq: number): string => `{"timestamp":1704110400,"metric_type":"counter","operation":"tick","value":1,"module":"app","seq":${seq}}\n`;
+/** Heap plus off-heap buffers, after a full GC. */
+function memoryAfterGc(): number {
+  gc();
+  gc();
+  const { heapUsed, external } = process.memoryUsage();
+  return heapUsed + external;
+}
 
-describe('OTLP shipping: what rotation, restarts, retention and slow collectors must not lose', function () {
+async function lines(path: string): Promise<Record<string, unknown>[]> {
+  return (await readFile(path, 'utf8')).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe('OTLP export (otlp.enabled)', function () {
   this.timeout(60_000);
   let baseDir: string;
   let receiver: Receiver;
   const factories: PerformanceMonitorFactory[] = [];
-  const make = (options: PerflogOptions = {}, dir = baseDir): PerformanceMonitorFactory => {
+
+  const make = (options: PerflogOptions = {}): PerformanceMonitorFactory => {
     const factory = new PerformanceMonitorFactory({
-      baseDir: dir, cleanup: { enabled: false }, ...options,
+      baseDir, cleanup: { enabled: false }, ...options,
+      // timeouts long enough for a loaded machine: a request that times out after the receiver took it is sent again
       otlp: { enabled: true, endpoint: receiver.url, timeoutMillis: 3000, ...options.otlp },
     });
     factories.push(factory);
     return factory;
   };
   const seqs = (): number[] => receiver.records.map((r) => r.attributes['seq'] as number);
-  const distinct = (): number[] => [...new Set(seqs().filter((seq) => seq !== undefined))].sort((a, b) => a - b);
-  const rotatedFiles = async (): Promise<string[]> => (await readdir(join(baseDir, 'logs'))).filter((name) => name.startsWith('app_metrics.log.'));
 
   beforeEach(async () => {
-    baseDir = await makeTempDir('perflog-shipper-');
+    baseDir = await mkdtemp(join(tmpdir(), 'perflog-otlp-'));
     receiver = await startReceiver();
   });
   afterEach(async () => {
     await Promise.all(factories.splice(0).map((f) => f.shutdown()));
     await receiver.stop().catch(() => undefined);
-    await removeDir(baseDir);
+    await rm(baseDir, { recursive: true, force: true });
   });
 
-  it('ships the files rotated before its first pass (a burst at start-up with a small maxSizeMb)', async () => {
-    const factory = make({ file: { maxSizeMb: 0.05, rotateInterval: 'none' } });
-    const writer = factory.getWriter('app');
-    for (let seq = 0; seq < 3000; seq++) writer.logCounter('tick', 1, { seq });
-    expect((await rotatedFiles()).length).to.be.at.least(3);
-    await waitFor(() => new Set(seqs()).size >= 3000);
-    await factory.flush();
-    expect(distinct()).to.deep.equal(range(0, 3000));
-    expect(factory.stats().recordsExported).to.be.at.least(3000);
-  });
-
-  it('ships what a process wrote while the collector was down, rotated files included, once the app restarts', async () => {
-    await receiver.stop();
-    const child = await runNode(fixture('otlp-writer.ts'), [baseDir, receiver.url, '0', '1500', '0.05', '500'], { cwd: baseDir });
-    expect(child.code, child.stderr).to.equal(0);
-    expect((await rotatedFiles()).length).to.be.at.least(2);
-    await receiver.restart();
-    const restarted = make({ file: { maxSizeMb: 0.05, rotateInterval: 'none' } });
-    const writer = restarted.getWriter('app');
-    for (let seq = 1500; seq < 2000; seq++) writer.logCounter('tick', 1, { seq });
-    await waitFor(() => new Set(seqs()).size >= 2000);
-    expect(distinct()).to.deep.equal(range(0, 2000));
-  });
-
-  it('follows write order across a rotateInterval change (hourly, then daily) while it is behind', async () => {
-    await receiver.stop();
-    const shipper = make({ file: { rotateInterval: 'none' } }); // ships the folder; its own writer writes nothing
-    const logDir = join(baseDir, 'logs');
-    const active = join(logDir, 'app_metrics.log');
-    await mkdir(logDir, { recursive: true });
-    await appendFile(active, range(0, 10).map(counterLine).join(''));
-    await waitFor(() => shipper.stats().exportErrors > 0); // its position is now on that file, by inode
-    const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-    const writeAs = async (rotateInterval: 'hourly' | 'daily', lastWrite: string, seq: number): Promise<void> => {
-      await utimes(active, new Date(`${day}T${lastWrite}Z`), new Date(`${day}T${lastWrite}Z`));
-      const writer = new PerformanceMonitorFactory({ baseDir, cleanup: { enabled: false }, file: { rotateInterval } });
-      writer.getWriter('app').logCounter('tick', 1, { seq }); // rotates the file left from that hour/day first
-      await writer.shutdown();
-    };
-    await writeAs('hourly', '02:30:00', 10); // -> app_metrics.log.<day>T02.001 holds 0-9
-    await writeAs('daily', '05:00:00', 11); // -> app_metrics.log.<day>.002 holds 10, written after the hourly file
-    expect((await rotatedFiles()).sort()).to.deep.equal([`app_metrics.log.${day}.002`, `app_metrics.log.${day}T02.001`]);
-    await receiver.restart();
-    await waitFor(() => seqs().includes(11));
-    await shipper.flush();
-    expect(seqs()).to.deep.equal(range(0, 12));
-  });
-
-  it('refuses a record over 512 KiB at record time, counted and reported; one just under is shipped', async () => {
-    const errors: PerflogError[] = [];
-    const factory = make({ onError: (error) => errors.push(error) });
-    const writer = factory.getWriter('app');
-    writer.logCounter('big', 1, { seq: 0, blob: 'x'.repeat(600 * 1024) });
-    writer.logCounter('big', 1, { seq: 1, blob: 'é'.repeat(300 * 1024) }); // 300 K characters, 600 KiB
-    writer.logCounter('big', 1, { seq: 2, blob: 'x'.repeat(500 * 1024) });
-    writer.logCounter('small', 1, { seq: 3 });
-    await factory.flush();
-    expect(factory.stats()).to.include({ recordsDropped: 2, recordsWritten: 2, recordsExported: 2 });
-    expect(errors.map((error) => (error as { reason?: string }).reason)).to.deep.equal(['record_too_large', 'record_too_large']);
-    expect(seqs()).to.deep.equal([2, 3]);
-  });
-
-  it('keeps expired files the shipper has not sent (filesSkipped) until retentionDays + 7 days', async () => {
-    await receiver.stop();
-    const factory = make({ file: { maxSizeMb: 0.05, rotateInterval: 'none' }, cleanup: { enabled: false, retentionDays: 1 } });
-    const writer = factory.getWriter('app');
-    for (let seq = 0; seq < 1500; seq++) writer.logCounter('tick', 1, { seq });
-    await factory.flush();
-    await waitFor(() => factory.stats().exportErrors > 0);
-    const rotated = await rotatedFiles();
-    expect(rotated.length).to.be.at.least(2);
-    const oldest = rotated.sort()[0]!;
-    const lost = (await readFile(join(baseDir, 'logs', oldest), 'utf8')).split('\n').length - 1;
-    for (const name of rotated) {
-      const when = new Date(Date.now() - (name === oldest ? 9 : 2) * 86_400_000);
-      await utimes(join(baseDir, 'logs', name), when, when);
+  it('ships 1,000 records with the SPEC attributes unchanged, body, severity, time and resource', async () => {
+    const resource = resourceFromAttributes({ 'service.name': 'checkout', 'deployment.environment.name': 'test' });
+    const factory = make({ resource });
+    const llm = factory.createMonitor('llm');
+    const tool = factory.createMonitor('tool');
+    for (let i = 0; i < 500; i++) {
+      llm.recordLlmCall({ model: 'gpt-4', provider: 'openai', responseTime: 2.1, promptTokens: 100, completionTokens: i, attributes: { seq: i } });
+      tool.recordToolCall({ tool: 'search', duration: i / 1000, success: i % 7 !== 0, error: i % 7 === 0 ? 'Timeout' : undefined, attributes: { seq: 500 + i } });
     }
-    const result = await factory.forceLogCleanup();
-    expect(result).to.include({ filesDeleted: 1, filesSkipped: rotated.length - 1 });
-    await receiver.restart();
-    await waitFor(() => new Set(seqs()).size >= 1500 - lost);
-    // what a request in flight had read before the delete may arrive too; everything kept must
-    expect(distinct()).to.include.members(range(lost, 1500));
+    await factory.flush();
+    expect(receiver.records).to.have.length(1000);
+    expect(receiver.requests.contentTypes.every((type) => type === 'application/json')).to.equal(true);
+    const written = [...await lines(join(baseDir, 'logs/llm_metrics.log')), ...await lines(join(baseDir, 'logs/tool_metrics.log'))];
+    const bySeq = new Map(written.map((line) => [line['seq'], line]));
+    for (const record of receiver.records) {
+      const line = bySeq.get(record.attributes['seq'])!;
+      expect(Object.keys(record.attributes)).to.deep.equal(Object.keys(line));
+      expect(record.attributes).to.deep.equal(line);
+      expect(record.body).to.equal(line['operation']);
+      expect(record.severityNumber).to.equal(9);
+      expect(record.severityText).to.equal('INFO');
+      expect(record.timeUnixNano).to.equal(BigInt(Math.round((line['timestamp'] as number) * 1000)) * 1_000_000n);
+      expect(record.scope).to.equal('perflog');
+      expect(record.resource).to.include({ 'service.name': 'checkout', 'deployment.environment.name': 'test', 'telemetry.sdk.language': 'nodejs' });
+    }
+    expect(factory.stats()).to.include({ recordsExported: 1000, exportErrors: 0 });
   });
 
-  it('ships many modules in requests that follow the bytes, not the number of modules or files', async () => {
-    const requestsFor = async (modules: number, perModule: number): Promise<number> => {
-      const dir = await makeTempDir('perflog-shipper-linear-');
-      try {
-        const before = receiver.requests.count;
-        const factory = make({}, dir);
-        for (let m = 0; m < modules; m++) {
-          const writer = factory.getWriter(`m${m}`);
-          for (let k = 0; k < perModule; k++) writer.logCounter('tick', 1, { seq: k });
-        }
-        await factory.flush();
-        await factory.shutdown();
-        return receiver.requests.count - before;
-      } finally {
-        await removeDir(dir);
-      }
-    };
-    const few = await requestsFor(20, 100); // 2,000 records in 20 files
-    const many = await requestsFor(1000, 2); // 2,000 records in 1,000 files
-    expect(receiver.records.length).to.be.at.least(4000); // every record (a request cut by a slow machine may come twice)
-    expect(many).to.be.at.most(few + 2);
+  it('the receiver decodes OTLP protobuf and JSON alike (both content types)', async () => {
+    const sender = new OtlpSender({ enabled: true, endpoint: receiver.url, headers: {}, timeoutMillis: 1000, genAiSemconv: false }, undefined);
+    const line = '{"timestamp":1704110400.5,"metric_type":"timer","operation":"tool_call","duration":0.25,"success":true,"module":"tool","tool":"grep","n":3,"trace_id":"0af7651916cd43dd8448eb211c80319c","span_id":"b7ad6b7169203331"}';
+    const { records } = sender.toRecords([line]);
+    for (const [type, serializer] of [['application/x-protobuf', ProtobufLogsSerializer], ['application/json', JsonLogsSerializer]] as const) {
+      const response = await fetch(receiver.url, { method: 'POST', headers: { 'content-type': type }, body: serializer.serializeRequest(records)! });
+      expect(response.status).to.equal(200);
+    }
+    sender.shutdown();
+    const [protobuf, json] = receiver.records;
+    expect(receiver.requests.contentTypes).to.deep.equal(['application/x-protobuf', 'application/json']);
+    expect(protobuf).to.deep.equal(json);
+    expect(protobuf!.attributes).to.deep.equal(JSON.parse(line));
+    expect(protobuf!.traceId).to.equal('0af7651916cd43dd8448eb211c80319c');
+    expect(protobuf!.spanId).to.equal('b7ad6b7169203331');
+    expect(protobuf!.timeUnixNano).to.equal(1704110400500000000n);
   });
 
-  it('bounds a whole request by timeoutMillis when the collector trickles its answer, then goes on', async () => {
-    receiver.behaviour = (n) => (n === 1 ? 'trickle' : 200);
-    const factory = make({ otlp: { timeoutMillis: 1000 } });
-    const writer = factory.getWriter('app');
-    for (let seq = 0; seq < 10; seq++) writer.logCounter('tick', 1, { seq });
-    await waitFor(() => receiver.requests.count >= 1);
-    for (let seq = 10; seq < 20; seq++) writer.logCounter('tick', 1, { seq });
-    await waitFor(() => new Set(seqs()).size >= 20);
-    expect(distinct()).to.deep.equal(range(0, 20));
+  it('skips lines that are not records, and recovers the record written after a torn line', () => {
+    const sender = new OtlpSender({ enabled: true, endpoint: receiver.url, headers: {}, timeoutMillis: 1000, genAiSemconv: false }, undefined);
+    const whole = '{"timestamp":1704110400.25,"metric_type":"counter","operation":"tick","value":1,"module":"app"}';
+    const { records, skipped } = sender.toRecords(['{"timestamp":1704110399,"metric_ty' + whole, 'not json', '[1]', whole]);
+    sender.shutdown();
+    expect(skipped).to.equal(3);
+    expect(records.map((r) => r.attributes)).to.deep.equal([JSON.parse(whole), JSON.parse(whole)]);
   });
 
-  it('lets a process shut down and exit while its collector trickles, releasing the shipping lease', async () => {
-    receiver.behaviour = () => 'trickle';
-    const child = await runNode(fixture('otlp-writer.ts'), [baseDir, receiver.url, '0', '10', '100', '1000'], { cwd: baseDir });
-    expect(child.code, child.stderr).to.equal(0); // it exited by itself
-    receiver.behaviour = () => 200;
-    const next = make();
-    next.getWriter('app').logCounter('tick', 1, { seq: 10 });
-    await next.flush();
-    expect(seqs()).to.include(10);
-  });
-});
-
-describe('OTLP options from the environment and configure()', function () {
-  this.timeout(30_000);
-  let baseDir: string;
-  let receiver: Receiver;
-  let other: Receiver;
-
-  beforeEach(async () => {
-    baseDir = await makeTempDir('perflog-shipper-env-');
-    receiver = await startReceiver();
-    other = await startReceiver();
-  });
-  afterEach(async () => {
-    delete process.env['OTEL_EXPORTER_OTLP_LOGS_ENDPOINT'];
+  it('continues from the saved offsets after a restart: what was delivered is not sent again, the rest is', async () => {
+    const first = make({ otlp: { timeoutMillis: 500 } });
+    const tool = first.createMonitor('tool');
+    for (let i = 0; i < 100; i++) tool.recordToolCall({ tool: 't', duration: 0, attributes: { seq: i } });
+    await first.flush();
+    expect(receiver.records).to.have.length(100);
     await receiver.stop();
-    await other.stop();
-    await removeDir(baseDir);
+    for (let i = 100; i < 150; i++) tool.recordToolCall({ tool: 't', duration: 0, attributes: { seq: i } });
+    await first.shutdown(); // the collector is down: the 50 stay in the file
+    await receiver.restart();
+    const second = make();
+    await second.flush();
+    expect(seqs()).to.deep.equal([...Array(150).keys()]);
   });
 
-  it('new PerformanceMonitorFactory({ otlp: { enabled: true } }) honours OTEL_EXPORTER_OTLP_*; an endpoint in code wins', async () => {
-    process.env['OTEL_EXPORTER_OTLP_LOGS_ENDPOINT'] = receiver.url;
-    const fromEnv = new PerformanceMonitorFactory({ baseDir: join(baseDir, 'a'), cleanup: { enabled: false }, otlp: { enabled: true } });
-    const fromCode = new PerformanceMonitorFactory({ baseDir: join(baseDir, 'b'), cleanup: { enabled: false }, otlp: { enabled: true, endpoint: other.url } });
-    fromEnv.getWriter('app').logCounter('env', 1);
-    fromCode.getWriter('app').logCounter('code', 1);
-    await Promise.all([fromEnv.shutdown(), fromCode.shutdown()]);
-    expect(receiver.records.map((r) => r.body)).to.deep.equal(['env']);
-    expect(other.records.map((r) => r.body)).to.deep.equal(['code']);
+  it('adds the GenAI attributes to exported llm_call records with genAiSemconv, leaving the file line as it is', async () => {
+    const factory = make({ otlp: { genAiSemconv: true } });
+    factory.createMonitor('llm').recordLlmCall({ model: 'gpt-4o', provider: 'openai', responseTime: 1, promptTokens: 10, completionTokens: 20 });
+    factory.createMonitor('tool').recordToolCall({ tool: 'search', duration: 0.1 });
+    await factory.flush();
+    const llm = receiver.records.find((r) => r.attributes['module'] === 'llm')!;
+    expect(Object.keys(llm.attributes).slice(-5)).to.deep.equal([
+      'gen_ai.provider.name', 'gen_ai.request.model', 'gen_ai.operation.name', 'gen_ai.usage.input_tokens', 'gen_ai.usage.output_tokens',
+    ]);
+    expect(llm.attributes).to.include({
+      model: 'gpt-4o', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.operation.name': 'chat',
+      'gen_ai.usage.input_tokens': 10, 'gen_ai.usage.output_tokens': 20,
+    });
+    const tool = receiver.records.find((r) => r.attributes['module'] === 'tool')!;
+    expect(Object.keys(tool.attributes).some((key) => key.startsWith('gen_ai.'))).to.equal(false);
+    const [line] = await lines(join(baseDir, 'logs/llm_metrics.log'));
+    expect(Object.keys(line!).some((key) => key.startsWith('gen_ai.'))).to.equal(false);
   });
 
-  it('configure() after the config file turned OTLP on: flush() ships through the handed-over shipper and counts', async () => {
-    await mkdir(join(baseDir, 'configs'));
-    await writeFile(join(baseDir, 'configs/monitoring_logging.yaml'),
-      `otlp:\n  enabled: true\n  endpoint: ${receiver.url}\nlog_cleanup:\n  enabled: false\n`);
-    await writeFile(join(baseDir, 'configure.mts'), `
-      import { PerformanceMonitorFactory } from ${JSON.stringify(new URL('../../src/index.ts', import.meta.url).href)};
-      const factory = PerformanceMonitorFactory.getInstance();
-      factory.getWriter('app').logCounter('before', 1);
-      PerformanceMonitorFactory.configure({ otlp: { enabled: true, endpoint: ${JSON.stringify(receiver.url)}, timeoutMillis: 2000 } });
-      factory.getWriter('app').logCounter('after', 1);
-      await factory.flush();
-      const flushed = factory.stats().recordsExported;
-      await factory.shutdown();
-      process.stdout.write(JSON.stringify({ flushed, final: factory.stats().recordsExported }));
-    `);
-    const child = await runNode(join(baseDir, 'configure.mts'), [], { cwd: baseDir });
-    expect(child.code, child.stderr).to.equal(0);
-    expect(JSON.parse(child.stdout)).to.deep.equal({ flushed: 2, final: 2 });
-    expect(receiver.records.map((r) => r.body)).to.deep.equal(['before', 'after']);
+  it('delivers every record exactly once when the collector is down for the first half of a 20,000-record run', async () => {
+    await receiver.stop();
+    const factory = make();
+    const tool = factory.createMonitor('tool');
+    for (let i = 0; i < 10_000; i++) tool.recordToolCall({ tool: 'search', duration: 0.001, attributes: { seq: i } });
+    await waitFor(() => factory.stats().exportErrors > 0);
+    await receiver.restart();
+    for (let i = 10_000; i < 20_000; i++) tool.recordToolCall({ tool: 'search', duration: 0.001, attributes: { seq: i } });
+    await waitFor(() => receiver.records.length >= 20_000, 30_000);
+    await factory.flush();
+    await sleep(600); // one more poll: nothing may come twice
+    expect(receiver.records).to.have.length(20_000);
+    expect(new Set(seqs()).size).to.equal(20_000);
+    expect(factory.stats().recordsExported).to.equal(20_000);
+  });
+
+  it('retries a 503 and a 500 until the collector answers 200, counting the failures', async () => {
+    receiver.behaviour = (n) => (n === 1 ? 503 : n === 2 ? 500 : 200);
+    const factory = make();
+    const tool = factory.createMonitor('tool');
+    for (let i = 0; i < 100; i++) tool.recordToolCall({ tool: 'search', duration: 0.001, attributes: { seq: i } });
+    await waitFor(() => receiver.records.length >= 100);
+    await factory.flush();
+    expect(receiver.requests.statuses.slice(0, 3)).to.deep.equal([503, 500, 200]);
+    expect(seqs()).to.deep.equal([...Array(100).keys()]);
+    expect(factory.stats().exportErrors).to.be.at.least(1);
+  });
+
+  it('retries after timeouts when the collector never answers', async () => {
+    receiver.behaviour = (n) => (n <= 2 ? 'hang' : 200);
+    const factory = make({ otlp: { timeoutMillis: 1000 } });
+    const tool = factory.createMonitor('tool');
+    for (let i = 0; i < 100; i++) tool.recordToolCall({ tool: 'search', duration: 0.001, attributes: { seq: i } });
+    await waitFor(() => receiver.records.length >= 100);
+    expect(receiver.requests.count).to.be.at.least(3);
+    expect(seqs()).to.deep.equal([...Array(100).keys()]);
+    expect(factory.stats().exportErrors).to.be.at.least(1);
+  });
+
+  it('does not retry a batch refused with 400: counts it and moves on', async () => {
+    receiver.behaviour = () => 400;
+    const factory = make();
+    const tool = factory.createMonitor('tool');
+    for (let i = 0; i < 100; i++) tool.recordToolCall({ tool: 'search', duration: 0.001, attributes: { seq: i } });
+    await factory.flush();
+    await sleep(1200); // a few polls and backoffs: no second request
+    expect(receiver.requests.count).to.equal(1);
+    expect(factory.stats()).to.include({ exportErrors: 1, recordsExported: 0 });
+    receiver.behaviour = () => 200;
+    for (let i = 100; i < 105; i++) tool.recordToolCall({ tool: 'search', duration: 0.001, attributes: { seq: i } });
+    await factory.flush();
+    expect(seqs()).to.deep.equal([100, 101, 102, 103, 104]);
+  });
+
+  it('continues through rotated files (by inode) and ships each line once, in order', async () => {
+    await receiver.stop();
+    const logDir = join(baseDir, 'logs');
+    await mkdir(logDir, { recursive: true });
+    const active = join(logDir, 'app_metrics.log');
+    const write = (from: number, to: number): Promise<void> => appendFile(active, Array.from({ length: to - from },
+      (_, k) => `{"timestamp":1704110400,"metric_type":"counter","operation":"tick","value":1,"module":"app","seq":${from + k}}\n`).join(''));
+    await write(0, 10); // before the shipper starts: history, not shipped
+    const factory = make();
+    await write(10, 100);
+    await sleep(700); // the shipper is running, its position saved on the first file (by inode)
+    await rename(active, `${active}.2026-01-01`);
+    await write(100, 200);
+    await rename(active, `${active}.2026-01-01.2`);
+    await write(200, 300);
+    await rename(active, `${active}.2026-01-01.10`); // numeric order: .2 before .10
+    await write(300, 400);
+    const old = new Date(Date.now() - 60_000);
+    for (const suffix of ['2026-01-01', '2026-01-01.2', '2026-01-01.10']) await utimes(`${active}.${suffix}`, old, old);
+    await receiver.restart();
+    await waitFor(() => receiver.records.length >= 390);
+    await factory.flush();
+    await sleep(600);
+    expect(seqs()).to.deep.equal(Array.from({ length: 390 }, (_, k) => k + 10));
+  });
+
+  it('ships the files once when several factories (processes) write them: one holds the shipping lock', async () => {
+    const first = make();
+    const second = make();
+    for (let i = 0; i < 300; i++) {
+      (i % 2 === 0 ? first : second).createMonitor('tool').recordToolCall({ tool: 't', duration: 0, attributes: { seq: i } });
+    }
+    await first.flush();
+    await second.flush();
+    await waitFor(() => receiver.records.length >= 300);
+    await sleep(600);
+    expect(new Set(seqs()).size).to.equal(300);
+    expect(receiver.records).to.have.length(300);
+  });
+
+  it('keeps the heap bounded through a long outage (200,000 records) and then delivers them all', async () => {
+    await receiver.stop();
+    const factory = make();
+    const tool = factory.createMonitor('tool');
+    const before = memoryAfterGc();
+    for (let i = 0; i < 200_000; i++) {
+      tool.recordToolCall({ tool: 'search', duration: 0.001, attributes: { seq: i } });
+      if (i % 20_000 === 0) await sleep(50); // let the shipper fail meanwhile
+    }
+    await factory.flush();
+    const growth = memoryAfterGc() - before;
+    expect(growth).to.be.below(16 * 1024 * 1024);
+    expect(factory.stats().exportErrors).to.be.at.least(1);
+    await receiver.restart();
+    await waitFor(() => receiver.records.length >= 200_000, 40_000);
+    await factory.flush();
+    expect(receiver.records).to.have.length(200_000);
+    expect(new Set(seqs()).size).to.equal(200_000);
+  });
+
+  it('without files, queues in memory up to a byte bound, then drops and counts', async () => {
+    await receiver.stop();
+    const factory = make({ file: { enabled: false } });
+    const tool = factory.createMonitor('tool');
+    const before = memoryAfterGc();
+    for (let i = 0; i < 200_000; i++) tool.recordToolCall({ tool: 'search', duration: 0.001, attributes: { seq: i } });
+    const growth = memoryAfterGc() - before;
+    const { recordsDropped, recordsWritten } = factory.stats();
+    expect(recordsDropped).to.be.above(0);
+    expect(growth).to.be.below(32 * 1024 * 1024); // the queue's bound is 16 MiB
+    await receiver.restart();
+    await waitFor(() => receiver.records.length >= recordsWritten - recordsDropped, 30_000);
+    await factory.flush();
+    expect(receiver.records).to.have.length(recordsWritten - recordsDropped);
+    expect(seqs()).to.deep.equal([...Array(recordsWritten - recordsDropped).keys()]);
+  });
+
+  it('shutdown() returns within timeoutMillis + 1 s when the collector never answers, and is idempotent', async () => {
+    receiver.behaviour = () => 'hang';
+    const factory = make({ otlp: { timeoutMillis: 1000 } });
+    for (let i = 0; i < 100; i++) factory.createMonitor('tool').recordToolCall({ tool: 't', duration: 0 });
+    await sleep(100);
+    const start = Date.now();
+    const first = factory.shutdown();
+    expect(factory.shutdown()).to.equal(first);
+    await first;
+    expect(Date.now() - start).to.be.below(2000);
+    factory.createMonitor('tool').recordToolCall({ tool: 't', duration: 0 });
+    expect(factory.stats().recordsDropped).to.equal(1);
   });
 });

@@ -1,16 +1,17 @@
 /**
- * Turns perflog records (parsed JSON lines) into OTel log records and sends them with the stock OTLP/HTTP exporter
- * (`@opentelemetry/exporter-logs-otlp-http`), classifying each outcome for the shipper: delivered, worth retrying, or
- * refused for good.
+ * Sends perflog records to one OTLP/HTTP endpoint with the stock exporter (`@opentelemetry/exporter-logs-otlp-http`),
+ * classifying each outcome for the shipper: delivered, worth retrying, or refused for good.
  */
-import { SeverityNumber, TraceFlags, isValidSpanId, isValidTraceId } from '@opentelemetry/api';
-import type { HrTime, SpanContext } from '@opentelemetry/api';
 import type { Agent } from 'node:http';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { defaultResource } from '@opentelemetry/resources';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { OtlpOptions } from '../interfaces.js';
+import { PERFLOG_SCOPE_NAME } from '../record-attributes.js';
+import type { RecordAttributes } from '../record-attributes.js';
+import { linesToAttributes, toLogRecord } from './line-to-log-record.js';
+import type { Scope } from './line-to-log-record.js';
 
 /** The OTLP/HTTP logs URL used when neither `otlp.endpoint` nor the environment names one. */
 export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4318/v1/logs';
@@ -20,12 +21,6 @@ const CUT_GRACE_MILLIS = 100;
 /** ...at most this many times (then the batch counts as to be retried). */
 const MAX_CUTS = 20;
 
-/** The instrumentation scope (logger name) of every record perflog emits or ships. */
-export const PERFLOG_SCOPE_NAME = 'perflog';
-
-/** One record's attributes: the line's fields, in the line's order. */
-export type RecordAttributes = Record<string, string | number | boolean>;
-
 /** How one export ended. `retry`: timeout, network error, 408, 429 or 5xx. `rejected`: any other 4xx (not retried). */
 export type SendOutcome = 'ok' | 'retry' | 'rejected';
 
@@ -34,24 +29,6 @@ export interface SendResult {
   readonly outcome: SendOutcome;
   readonly error?: unknown;
 }
-
-/**
- * Appends the OpenTelemetry GenAI attributes to an `llm_call` record's attributes, after its flat fields:
- * `gen_ai.provider.name` (`provider`), `gen_ai.request.model` (`model`), `gen_ai.operation.name` (`chat`),
- * `gen_ai.usage.input_tokens` (`prompt_tokens`), `gen_ai.usage.output_tokens` (`completion_tokens`).
- * Other records are left as they are.
- */
-export function addGenAiAttributes(attributes: RecordAttributes): void {
-  if (attributes['module'] !== 'llm' || attributes['operation'] !== 'llm_call') return;
-  const { provider, model, prompt_tokens: input, completion_tokens: output } = attributes;
-  if (typeof provider === 'string') attributes['gen_ai.provider.name'] = provider;
-  if (typeof model === 'string') attributes['gen_ai.request.model'] = model;
-  attributes['gen_ai.operation.name'] = 'chat';
-  if (typeof input === 'number') attributes['gen_ai.usage.input_tokens'] = input;
-  if (typeof output === 'number') attributes['gen_ai.usage.output_tokens'] = output;
-}
-
-type Scope = ReadableLogRecord['instrumentationScope'];
 
 /**
  * Sends batches of perflog records to one OTLP/HTTP endpoint. The exporter's own short retries (429/502/503/504 and
@@ -90,40 +67,13 @@ export class OtlpSender {
    * a crash left a torn line and a later write continued it, the whole record after the tear is still recovered.
    */
   toRecords(lines: readonly string[]): { records: ReadableLogRecord[]; skipped: number } {
-    const records: ReadableLogRecord[] = [];
-    let skipped = 0;
-    for (const line of lines) {
-      if (line === '' || line === '\r') continue;
-      let attributes = parseRecord(line);
-      if (attributes === undefined) {
-        skipped++;
-        const tear = line.lastIndexOf('{"timestamp":');
-        if (tear > 0) attributes = parseRecord(line.slice(tear));
-        if (attributes === undefined) continue;
-      }
-      records.push(this.toRecord(attributes));
-    }
-    return { records, skipped };
+    const { attributes, skipped } = linesToAttributes(lines);
+    return { records: attributes.map((one) => this.toRecord(one)), skipped };
   }
 
   /** One record: attributes as in the line, body the operation, severity INFO, time the record's `timestamp`. */
   toRecord(attributes: RecordAttributes): ReadableLogRecord {
-    if (this.#genAi) addGenAiAttributes(attributes);
-    const hrTime = secondsToHrTime(attributes['timestamp'] as number);
-    const record: { -readonly [K in keyof ReadableLogRecord]: ReadableLogRecord[K] } = {
-      hrTime,
-      hrTimeObserved: hrTime,
-      severityNumber: SeverityNumber.INFO,
-      severityText: 'INFO',
-      body: String(attributes['operation']),
-      resource: this.#resource,
-      instrumentationScope: this.#scope,
-      attributes,
-      droppedAttributesCount: 0,
-    };
-    const spanContext = spanContextOf(attributes);
-    if (spanContext !== undefined) record.spanContext = spanContext;
-    return record;
+    return toLogRecord(attributes, this.#resource, this.#scope, this.#genAi);
   }
 
   /**
@@ -134,13 +84,22 @@ export class OtlpSender {
    */
   send(records: ReadableLogRecord[], timeoutMillis = this.#timeoutMillis): Promise<SendResult> {
     return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
+      let isSettled = false;
+      let timer: NodeJS.Timeout | undefined = undefined;
+      let cuts = 0;
       const settle = (result: SendResult): void => {
+        isSettled = true;
         clearTimeout(timer);
-        clearTimeout(grace);
         resolve(result);
       };
-      let grace: NodeJS.Timeout | undefined;
+      const cut = (): void => {
+        if (isSettled) return;
+        // the exporter hears of the cut on the next turns of the event loop, and may have one last attempt waiting to
+        // start: cut again until it gives its verdict, so no attempt of this batch outlives the call
+        this.#cut();
+        if (++cuts > MAX_CUTS) settle({ outcome: 'retry', error: new Error(`no complete answer within ${timeoutMillis} ms`) });
+        else timer = setTimeout(cut, CUT_GRACE_MILLIS).unref();
+      };
       try {
         this.#exporter.export(records, (result) => {
           if ((result.code as number) === 0 /* ExportResultCode.SUCCESS */) settle({ outcome: 'ok' });
@@ -148,17 +107,8 @@ export class OtlpSender {
         });
       } catch (error) {
         settle({ outcome: 'retry', error });
-        return;
       }
-      let cuts = 0;
-      const cut = (): void => {
-        // the exporter hears of the cut on the next turns of the event loop, and may have one last attempt waiting to
-        // start: cut again until it gives its verdict, so no attempt of this batch outlives the call
-        this.#cut();
-        if (++cuts > MAX_CUTS) settle({ outcome: 'retry', error: new Error(`no complete answer within ${timeoutMillis} ms`) });
-        else grace = setTimeout(cut, CUT_GRACE_MILLIS).unref();
-      };
-      timer = setTimeout(cut, Math.max(1, timeoutMillis)).unref();
+      if (!isSettled) timer = setTimeout(cut, Math.max(1, timeoutMillis)).unref();
     });
   }
 
@@ -173,33 +123,8 @@ export class OtlpSender {
   }
 }
 
-function parseRecord(line: string): RecordAttributes | undefined {
-  try {
-    const value: unknown = JSON.parse(line);
-    if (typeof value === 'object' && value !== null && typeof (value as RecordAttributes)['timestamp'] === 'number') return value as RecordAttributes;
-  } catch {
-    // not JSON: torn or foreign
-  }
-  return undefined;
-}
-
 /** Whether an export error is an HTTP 4xx other than 408 (timeout) and 429 (throttled): sending it again cannot help. */
 function isPermanent(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === 'number' && code >= 400 && code < 500 && code !== 408 && code !== 429;
-}
-
-/** `timestamp` (epoch seconds, millisecond precision) as an OTel `HrTime`, exactly. */
-function secondsToHrTime(seconds: number): HrTime {
-  const ms = Math.round(seconds * 1000);
-  const whole = Math.floor(ms / 1000);
-  return [whole, (ms - whole * 1000) * 1e6];
-}
-
-/** The span the record was made in, from its `trace_id`/`span_id` fields (flags are not in the line: none). */
-function spanContextOf(attributes: RecordAttributes): SpanContext | undefined {
-  const traceId = attributes['trace_id'];
-  const spanId = attributes['span_id'];
-  if (typeof traceId !== 'string' || typeof spanId !== 'string' || !isValidTraceId(traceId) || !isValidSpanId(spanId)) return undefined;
-  return { traceId, spanId, traceFlags: TraceFlags.NONE };
 }
