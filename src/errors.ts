@@ -27,6 +27,7 @@ export class PerflogConfigError extends Error {
 export type DropReason =
   | 'invalid_type'
   | 'out_of_range'
+  | 'record_too_large'
   | 'reserved_attribute'
   | 'shutdown'
   | 'write_failed';

@@ -11,7 +11,6 @@ import type {
 } from './interfaces.js';
 import { LogCleaner } from './log-cleaner.js';
 import { ModuleMetricWriter } from './logger-writer.js';
-import { resolveOptions } from './options.js';
 import { Pipeline } from './pipeline.js';
 import { LOCK_NAME, LogCleanupService } from './scheduler.js';
 
@@ -53,13 +52,14 @@ export class PerformanceMonitorFactory {
   #cleanupStartChecked = false;
 
   /**
-   * Builds an independent factory from `options` merged over the defaults (no environment, no config file).
+   * Builds an independent factory from `options` merged over the standard `OTEL_EXPORTER_OTLP_*` and resource
+   * variables and the defaults (no config file); the options given here win.
    * @throws {PerflogConfigError} when an option is invalid; the message names it.
    */
   constructor(options: PerflogOptions = {}) {
     const resolved = PerformanceMonitorFactory.#resolvedForNext;
     PerformanceMonitorFactory.#resolvedForNext = undefined;
-    this.#pipeline = new Pipeline(resolved ?? resolveOptions({ options }));
+    this.#pipeline = new Pipeline(resolved ?? resolveWithEnvironment(options, false));
   }
 
   /** Options already resolved (with environment and file) for the default factory being built. */
@@ -88,7 +88,7 @@ export class PerformanceMonitorFactory {
       PerformanceMonitorFactory.#instance = PerformanceMonitorFactory.fromResolvedOptions(resolved);
       return PerformanceMonitorFactory.#instance;
     }
-    current.#replacePipeline(new Pipeline(resolved, current.#pipeline.stats));
+    current.#replacePipeline(resolved);
     return current;
   }
 
@@ -98,8 +98,12 @@ export class PerformanceMonitorFactory {
     return new PerformanceMonitorFactory();
   }
 
-  #replacePipeline(next: Pipeline): void {
+  #replacePipeline(options: ResolvedPerflogOptions): void {
     const previous = this.#pipeline;
+    // the new pipeline's shipper starts once the old one has shipped what it held and released the shipping lock:
+    // its flush() and the shared counters then cover everything recorded before and after
+    const closed = previous.shutdown().catch((error: unknown) => diag.error('perflog: closing the previous pipeline failed', error));
+    const next = new Pipeline(options, previous.stats, closed);
     this.#pipeline = next;
     for (const writer of this.#writers.values()) writer.attach(next);
     if (this.#cleaner !== undefined) {
@@ -107,7 +111,6 @@ export class PerformanceMonitorFactory {
       this.#cleaner = undefined;
       this.#cleanupService?.useCleaner(this.#currentCleaner());
     }
-    previous.shutdown().catch((error: unknown) => diag.error('perflog: closing the previous pipeline failed', error));
   }
 
   /**
@@ -192,7 +195,11 @@ export class PerformanceMonitorFactory {
   }
 
   #newCleaner(config: Partial<LogCleanupConfig>): LogCleaner {
-    return new LogCleaner(config, { baseDir: this.#pipeline.options.baseDir, writer: this.getWriter('log_cleaner') });
+    return new LogCleaner(config, {
+      baseDir: this.#pipeline.options.baseDir, writer: this.getWriter('log_cleaner'),
+      // the pipeline of the moment (configure() replaces it): its shipper says which files it still needs
+      isUnshipped: (path, file) => this.#pipeline.isUnshipped(path, file),
+    });
   }
 
   #startCleanupOnFirstUse(): void {

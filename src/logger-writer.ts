@@ -8,7 +8,7 @@ import { PerflogRecordError } from './errors.js';
 import type { Attributes, MetricLogWriter, MetricType } from './interfaces.js';
 import type { Pipeline } from './pipeline.js';
 import type { ReservedFields } from './record-encoder.js';
-import { MODULE_FIELDS, attributeFailure, encodeAttributes, encodeString, liftedFields, reservedFields } from './record-encoder.js';
+import { MAX_RECORD_BYTES, MODULE_FIELDS, attributeFailure, encodeAttributes, encodeString, liftedFields, reservedFields } from './record-encoder.js';
 import type { RecordSink } from './sinks/record-sink.js';
 
 /**
@@ -102,6 +102,8 @@ export class ModuleMetricWriter implements MetricLogWriter {
       if (isSpanContextValid(context)) line += `,"trace_id":"${context.traceId}","span_id":"${context.spanId}"`;
     }
     line += '}\n';
+    // a line's bytes are between its length and three times it: only a long one is measured
+    if (line.length > MAX_RECORD_BYTES / 3 && Buffer.byteLength(line) > MAX_RECORD_BYTES) return this.#rejectSize(operation, line);
     const meta = { module: this.module, operation, timeMs };
     const sinks = this.#sinks;
     for (let i = 0; i < sinks.length; i++) sinks[i]!.write(line, meta);
@@ -127,9 +129,13 @@ export class ModuleMetricWriter implements MetricLogWriter {
         : `${field} must be ${expected} (got ${show(value)})`;
     if (pipeline.options.strict && reason !== 'shutdown') {
       const message = `perflog: ${detail} (operation "${operation}")`;
-      throw reason === 'out_of_range' ? new RangeError(message) : new TypeError(message);
+      throw reason === 'out_of_range' || reason === 'record_too_large' ? new RangeError(message) : new TypeError(message);
     }
     pipeline.drop(new PerflogRecordError(reason, operation, field, detail));
+  }
+
+  #rejectSize(operation: string, line: string): void {
+    this.reject('record_too_large', operation, 'record', `${Buffer.byteLength(line)} bytes`, `at most ${MAX_RECORD_BYTES} bytes encoded`);
   }
 
   #rejectAttribute(operation: string): void {

@@ -9,6 +9,13 @@ import type { Attributes } from './interfaces.js';
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
 const LINE_SEPARATORS = /[\u2028\u2029]/g;
 
+/**
+ * The largest record perflog writes, in bytes of its encoded line (newline included): 512 KiB. A longer record is
+ * dropped (`recordsDropped`, `onError` with reason `record_too_large`), so every line written can also be shipped
+ * over OTLP (one request carries at most this many bytes) and read back.
+ */
+export const MAX_RECORD_BYTES = 512 * 1024;
+
 /** Encodes a string as a JSON string literal that no input can break out of. */
 export function encodeString(value: string): string {
   if (!NEEDS_ESCAPE.test(value)) return `"${value}"`;
