@@ -2,7 +2,7 @@
  * Renders the report's figures as one self-contained HTML page: inline CSS and SVG, no script, no external
  * resource of any kind; light and dark through `prefers-color-scheme`.
  */
-import { formatBytes, formatCount, formatDuration, formatPercent } from '../cli/format.js';
+import { formatBytes, formatCount, formatDuration, formatPercent } from './format.js';
 import type { Bucket, OperationData, ReportData, TokenTotals } from './collect.js';
 import type { Bar, Series } from './svg.js';
 import { barChart, escapeHtml, lineChart } from './svg.js';
