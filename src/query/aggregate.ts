@@ -7,6 +7,7 @@ import {
   KIND_ASCII, KIND_FALSE, KIND_NUMBER, KIND_NUMBER_APPROX, KIND_TRUE, KIND_UTF8, keyHash, tokenValue, tokenizeLine, tokens,
 } from './parser.js';
 import type { ResolvedReadOptions } from './options.js';
+import { TIMESTAMP_RANGE } from './options.js';
 import { DurationSketch } from './sketch.js';
 import type { AggregateState, GroupValue } from './group-stats.js';
 import { GroupStats, TOTAL_FIELDS } from './group-stats.js';
@@ -19,6 +20,8 @@ const SUCCESS = 3;
 const DURATION = 4;
 const FIRST_TOTAL = 5;
 const STRING_CACHE_SIZE = 4096;
+const MIN_TIMESTAMP = TIMESTAMP_RANGE.min;
+const MAX_TIMESTAMP = TIMESTAMP_RANGE.max;
 const FIXED = ['timestamp', 'module', 'operation', 'success', 'duration', ...TOTAL_FIELDS];
 
 /** Folds lines into groups. */
@@ -176,7 +179,8 @@ export class Aggregator {
 
   #fold(values: unknown[], buf: Buffer): void {
     const timestamp = values[TIMESTAMP];
-    if (typeof timestamp !== 'number' || typeof values[MODULE] !== 'string' || typeof values[OPERATION] !== 'string') {
+    if (typeof timestamp !== 'number' || !(timestamp >= MIN_TIMESTAMP && timestamp <= MAX_TIMESTAMP)
+      || typeof values[MODULE] !== 'string' || typeof values[OPERATION] !== 'string') {
       this.badLines++;
       return;
     }
