@@ -2,7 +2,7 @@
  * Duration percentiles in bounded memory: a DDSketch (`@datadog/sketches-js`, the reference implementation) with
  * 1% relative accuracy, plus what crosses a worker boundary (`SketchState`: the non-empty bins, not the object).
  * Values are clamped into `SKETCH_RANGE` before they reach the sketch, so one group's bins span at most that range
- * (about 2,100 bins, ~17 KB) whatever durations a file holds: `1e-300` and `1e300` side by side would otherwise
+ * (about 2,800 bins, ~22 KB) whatever durations a file holds: `1e-300` and `1e300` side by side would otherwise
  * spread a dense store over ~70,000 bins.
  */
 import { DDSketch } from '@datadog/sketches-js';
@@ -11,11 +11,11 @@ import { DDSketch } from '@datadog/sketches-js';
 export const RELATIVE_ACCURACY = 0.01;
 
 /**
- * Durations (seconds) the sketch keeps at 1% relative accuracy: 1 ns to 1e9 s (about 31 years). A positive value
- * below is counted as 1 ns, one above as 1e9 s; `queryMetrics` then clamps every percentile to the group's exact
+ * Values the sketch keeps at 1% relative accuracy: 1e-9 to 1e12 (1 ns to 31,000 years; sizes up to 1 TB). A positive
+ * value below is counted as 1e-9, one above as 1e12; `queryMetrics` then clamps every percentile to the group's exact
  * min and max, so only a percentile that falls among such values is off.
  */
-export const SKETCH_RANGE = Object.freeze({ min: 1e-9, max: 1e9 });
+export const SKETCH_RANGE = Object.freeze({ min: 1e-9, max: 1e12 });
 const MIN = SKETCH_RANGE.min;
 const MAX = SKETCH_RANGE.max;
 
