@@ -10,7 +10,7 @@ import type { GeneratedRecord } from '../fixtures/metrics-data.js';
 import { writeLogs } from '../fixtures/write-logs.js';
 import { writeAgentLogs } from '../fixtures/agent-records.js';
 import type { QueryResult } from '../../src/query/query.js';
-import { BAD_LINES, BAD_LINE_COUNT, checkRows, expectedGroups } from '../query/query.test.js';
+import { BAD_LINES, BAD_LINE_COUNT, checkRows, expectedGroups } from '../helpers/query-expectations.js';
 
 async function run(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
