@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { diag } from '@opentelemetry/api';
 import { resolveWithEnvironment } from './config.js';
+import { PerflogCleanupError } from './errors.js';
 import { setDefaultWriterSource } from './default-writer.js';
 import { CheckpointPerformanceMonitor } from './implementations/checkpoint-monitor.js';
 import { LlmPerformanceMonitor } from './implementations/llm-monitor.js';
@@ -168,7 +169,7 @@ export class PerformanceMonitorFactory {
   getScheduledCleaner(): LogCleanupService {
     this.#cleanupService ??= new LogCleanupService(this.#currentCleaner(), {
       lockPath: join(this.#pipeline.options.logDir, LOCK_NAME),
-      onError: (error) => this.#pipeline.report(error),
+      onError: (error) => this.#pipeline.report(new PerflogCleanupError(error)),
     });
     return this.#cleanupService;
   }

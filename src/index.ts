@@ -23,7 +23,7 @@ export { queryMetrics } from './query/query.js';
 export type { QueryOptions, QueryResult, QueryRow, DurationSummary } from './query/query.js';
 export type { ReadOptions, TimeBound } from './query/options.js';
 export type { GroupValue } from './query/group-stats.js';
-export { PerflogConfigError, PerflogRecordError, PerflogWriteError, PerflogExportError } from './errors.js';
+export { PerflogConfigError, PerflogRecordError, PerflogWriteError, PerflogExportError, PerflogCleanupError } from './errors.js';
 export type { DropReason, PerflogError } from './errors.js';
 export type {
   AttributeValue, Attributes, MetricType, MetricLogWriter, PerformanceMonitor, RecordOptions, CheckpointRecord,
