@@ -93,6 +93,16 @@ export class PerformanceMonitorFactory {
     return current;
   }
 
+  /**
+   * @internal Shuts the process-wide factory down and forgets it: the next `getInstance()` builds a new one (tests
+   * reset it between files). Monitors already handed out record as after `shutdown()`.
+   */
+  static async resetInstance(): Promise<void> {
+    const current = PerformanceMonitorFactory.#instance;
+    PerformanceMonitorFactory.#instance = undefined;
+    await current?.shutdown();
+  }
+
   /** @internal A factory built from options already resolved with environment and file (the CLI). */
   static fromResolvedOptions(options: ResolvedPerflogOptions): PerformanceMonitorFactory {
     PerformanceMonitorFactory.#resolvedForNext = options;

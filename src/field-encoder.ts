@@ -11,7 +11,6 @@ export type FieldValue = string | number | boolean | undefined;
 /**
  * Encodes the values of one monitor type's fields, in the order of `names`. Each string slot remembers its last
  * value and encoding: calls repeat the same few models, tools and nodes, so most skip the escaping.
- * @internal
  */
 export class FieldEncoder {
   /** The fields, in the order they are written. */

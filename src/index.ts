@@ -2,7 +2,8 @@ export { PerformanceMonitorFactory, getCheckpointMonitor } from './factory.js';
 export type { BuiltinMonitors, MonitorMaker } from './factory.js';
 export { BasePerformanceMonitor } from './base-monitor.js';
 export { LightweightPerformanceMonitor } from './lightweight-monitor.js';
-export { ModuleMetricWriter } from './logger-writer.js';
+// a type only: writers come from `factory.getWriter(module)`; constructing one needs a factory's pipeline
+export type { ModuleMetricWriter } from './logger-writer.js';
 export { CheckpointPerformanceMonitor } from './implementations/checkpoint-monitor.js';
 export { LlmPerformanceMonitor } from './implementations/llm-monitor.js';
 export { ToolPerformanceMonitor } from './implementations/tool-monitor.js';

@@ -31,11 +31,13 @@ export class MonitorRecorder {
     const writer = this.#writer;
     if (writer !== undefined) return writer.write(this.#encoder, input, false);
     const attributes: Record<string, AttributeValue> = {};
+    if (input.success !== undefined) attributes['success'] = input.success;
     const names = this.#encoder.names;
     const fields = input.fields ?? [];
-    for (let i = 0; i < names.length; i++) attributes[names[i]!] = fields[i];
+    for (let i = 0; i < names.length; i++) if (fields[i] !== undefined) attributes[names[i]!] = fields[i];
     if (input.size !== undefined) attributes['size'] = input.size;
-    Object.assign(attributes, input.attributes, { success: input.success, error: input.error });
+    Object.assign(attributes, input.attributes);
+    if (input.error !== undefined) attributes['error'] = input.error;
     this.#logger.logTimer(input.operation, input.measure, attributes);
   }
 
