@@ -39,3 +39,20 @@ const res2 = await runInterleaved({
 printRatios('llm', res2, 'old');
 closeSync(fd);
 await nf.shutdown(); await of.shutdown();
+
+// provider path vs the stock SDK alone: the same Batch pipeline (exporter discarding), perflog emitting into it
+const { BatchLogRecordProcessor, LoggerProvider } = await import('@opentelemetry/sdk-logs');
+const noop = { export: (_l: unknown[], cb: (r: { code: number }) => void) => cb({ code: 0 }), forceFlush: () => Promise.resolve(), shutdown: () => Promise.resolve() };
+const mk = () => new LoggerProvider({ processors: [new BatchLogRecordProcessor({ exporter: noop as never, maxQueueSize: 60_000, maxExportBatchSize: 512 })] });
+const pNew = mk(); const pOld = mk(); const pSdk = mk();
+const fNew = new NewFactory({ baseDir: join(dir, 'pn'), loggerProvider: pNew, file: { enabled: false }, cleanup: { enabled: false } });
+// eslint-disable-next-line
+const fOld = new OldFactory({ baseDir: join(dir, 'po'), loggerProvider: pOld, file: { enabled: false }, cleanup: { enabled: false } });
+const cNew = fNew.createMonitor('checkpoint'); const cOld = fOld.createMonitor('checkpoint');
+const sdkLogger = pSdk.getLogger('app');
+const res3 = await runInterleaved({
+  sdk: { op: () => sdkLogger.emit({ body: 'checkpoint_save', attributes: { timestamp: Date.now() / 1000, metric_type: 'timer', operation: 'checkpoint_save', duration: 0.5, size: 1024, success: true, module: 'checkpoint' } }), flush: () => pSdk.forceFlush() },
+  oldProvider: { op: () => cOld.recordCheckpointSave({ duration: 0.5, size: 1024, success: true }), flush: () => pOld.forceFlush() },
+  newProvider: { op: () => cNew.recordCheckpointSave({ duration: 0.5, size: 1024, success: true }), flush: () => pNew.forceFlush() },
+}, { rounds, opsPerRound: 50_000 });
+printRatios('provider path (checkpoint record)', res3, 'sdk');

@@ -28,6 +28,10 @@ export class ModuleMetricWriter implements MetricLogWriter {
   // the last operation and its encoding: a monitor repeats a few operations, so most records skip the escaping
   #lastOperation = '';
   #lastOperationJson = '""';
+  // one meta object reused record after record (sinks read it only during write()); a record written while the sinks
+  // are being called (a sink that records, re-entrantly) gets its own, so the outer record's meta stays intact
+  readonly #meta = new WriterMeta();
+  #isDispatching = false;
 
   /** @internal `lookup` returns the owning factory's writer of another module. */
   constructor(pipeline: Pipeline, module: string, lookup: (module: string) => ModuleMetricWriter) {
@@ -124,9 +128,13 @@ export class ModuleMetricWriter implements MetricLogWriter {
       }
     }
     line += '}\n';
-    const meta: RecordMeta = { input, encoder, module: this.module, timeMs, success, error, attributes: collected, traceId, spanId };
+    const isNested = this.#isDispatching;
+    const meta = isNested ? new WriterMeta() : this.#meta;
+    meta.set(input, encoder, this.module, timeMs, success, error, collected, traceId, spanId);
+    this.#isDispatching = true;
     const sinks = this.#sinks;
     for (let i = 0; i < sinks.length; i++) sinks[i]!.write(line, meta);
+    this.#isDispatching = isNested;
     pipeline.stats.recordsWritten++;
   }
 
@@ -158,6 +166,36 @@ export class ModuleMetricWriter implements MetricLogWriter {
     this.reject(problem.reason, operation, `attributes.${problem.key}`, problem.value, 'a string, a finite number or a boolean');
   }
 }
+
+/** The writer's `RecordMeta`, filled for each record. */
+class WriterMeta implements RecordMeta {
+  input: MetricInput = EMPTY_INPUT;
+  encoder: FieldEncoder = NO_FIELDS;
+  module = '';
+  timeMs = 0;
+  success: boolean | undefined = undefined;
+  error: string | undefined = undefined;
+  attributes: AttributePairs | undefined = undefined;
+  traceId: string | undefined = undefined;
+  spanId: string | undefined = undefined;
+
+  set(
+    input: MetricInput, encoder: FieldEncoder, module: string, timeMs: number, success: boolean | undefined, error: string | undefined,
+    attributes: AttributePairs | undefined, traceId: string | undefined, spanId: string | undefined,
+  ): void {
+    this.input = input;
+    this.encoder = encoder;
+    this.module = module;
+    this.timeMs = timeMs;
+    this.success = success;
+    this.error = error;
+    this.attributes = attributes;
+    this.traceId = traceId;
+    this.spanId = spanId;
+  }
+}
+
+const EMPTY_INPUT: MetricInput = Object.freeze({ metricType: 'counter', operation: '', measure: 0 });
 
 /** The last millisecond seen and its encoding: records made in the same millisecond share one number-to-text. */
 const clock = { ms: -1, text: '' };

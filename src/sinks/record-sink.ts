@@ -21,7 +21,10 @@ export interface MetricInput {
   readonly error?: string | undefined;
 }
 
-/** What a sink knows of a record besides its line: every value written, without parsing the line. */
+/**
+ * What a sink knows of a record besides its line: every value written, without parsing the line. Valid only during
+ * `write()`: the writer reuses the object for its next record.
+ */
 export interface RecordMeta {
   /** The monitor's input (its `success`, `error` and `attributes` as given: see the fields below for what was written). */
   readonly input: MetricInput;

@@ -44,4 +44,27 @@ describe('ProviderSink', () => {
       }
     }), { numRuns: 40 });
   });
+
+  it('keeps each record whole when the provider records a perflog metric while it takes one (re-entrant sinks)', async () => {
+    const dir = await makeTempDir();
+    const emitted: LogRecord[] = [];
+    let inner: (() => void) | undefined;
+    const provider: LoggerProvider = { getLogger: () => ({ emit: (record) => { emitted.push(record); inner?.(); }, enabled: () => true }) };
+    const { factory } = testFactory(dir, { loggerProvider: provider });
+    try {
+      const tool = factory.createMonitor('tool');
+      inner = () => {
+        inner = undefined;
+        factory.getWriter('audit').logCounter('emitted');
+      };
+      tool.recordToolCall({ tool: 'search', duration: 0.1 });
+      await factory.flush();
+      expect(emitted.map((r) => [r.body, r.attributes!['module']])).to.deep.equal([['tool_call', 'tool'], ['emitted', 'audit']]);
+      expect((await rawLines(dir, 'tool')).map((line) => (JSON.parse(line) as Record<string, unknown>)['operation'])).to.deep.equal(['tool_call']);
+      expect(await rawLines(dir, 'audit')).to.have.length(1);
+    } finally {
+      await factory.shutdown();
+      await removeDir(dir);
+    }
+  });
 });
