@@ -277,7 +277,7 @@ export class FileExporter {
   }
 
   /** Reports a failure now, or once every file is flushed when the exit hook is running. */
-  #reportFailure(error: Error): void {
+  #reportFailure(error: PerflogWriteError): void {
     if (heldReports === undefined) this.#report(error);
     else heldReports.push(() => this.#report(error));
   }
