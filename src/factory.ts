@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { diag } from '@opentelemetry/api';
 import { resolveWithEnvironment } from './config.js';
+import { PerflogCleanupError } from './errors.js';
 import { setDefaultWriterSource } from './default-writer.js';
 import { CheckpointPerformanceMonitor } from './implementations/checkpoint-monitor.js';
 import { LlmPerformanceMonitor } from './implementations/llm-monitor.js';
@@ -92,6 +93,16 @@ export class PerformanceMonitorFactory {
     return current;
   }
 
+  /**
+   * @internal Shuts the process-wide factory down and forgets it: the next `getInstance()` builds a new one (tests
+   * reset it between files). Monitors already handed out record as after `shutdown()`.
+   */
+  static async resetInstance(): Promise<void> {
+    const current = PerformanceMonitorFactory.#instance;
+    PerformanceMonitorFactory.#instance = undefined;
+    await current?.shutdown();
+  }
+
   /** @internal A factory built from options already resolved with environment and file (the CLI). */
   static fromResolvedOptions(options: ResolvedPerflogOptions): PerformanceMonitorFactory {
     PerformanceMonitorFactory.#resolvedForNext = options;
@@ -171,7 +182,7 @@ export class PerformanceMonitorFactory {
   getScheduledCleaner(): LogCleanupService {
     this.#cleanupService ??= new LogCleanupService(this.#currentCleaner(), {
       lockPath: join(this.#pipeline.options.logDir, LOCK_NAME),
-      onError: (error) => this.#pipeline.report(error),
+      onError: (error) => this.#pipeline.report(new PerflogCleanupError(error)),
     });
     return this.#cleanupService;
   }

@@ -13,11 +13,10 @@ import { diag } from '@opentelemetry/api';
 import { closeFolder, hasFolderHandles, openBase, openChild } from './cleanup-folders.js';
 import type { Folder } from './cleanup-folders.js';
 import { CleanupPatterns } from './cleanup-patterns.js';
-import { getDefaultWriter } from './default-writer.js';
 import { errorMessage } from './errors.js';
 import { isOpenByWriter } from './exporters/file-exporter.js';
+import { LogCleanerMonitor } from './implementations/log-cleaner-monitor.js';
 import type { CleanupResult, LogCleanupConfig, MetricLogWriter } from './interfaces.js';
-import { ModuleMetricWriter } from './logger-writer.js';
 import { resolveOptions } from './options.js';
 
 const DAY_MILLIS = 86_400_000;
@@ -242,20 +241,8 @@ export class LogCleaner {
   }
 
   #record(result: CleanupResult): void {
-    const seconds = result.durationMs / 1000;
-    const success = result.errors === 0;
     try {
-      const writer = this.#writer ?? getDefaultWriter('log_cleaner');
-      if (writer instanceof ModuleMetricWriter) {
-        const fields = `,"files_deleted":${result.filesDeleted},"bytes_freed":${result.bytesFreed}`
-          + `,"errors":${result.errors},"dry_run":${result.dryRun}`;
-        writer.forModule('log_cleaner').writeRecord('timer', 'log_cleanup', '"log_cleanup"', 'duration', seconds, undefined,
-          success, fields, undefined, undefined, false);
-      } else {
-        writer.logTimer('log_cleanup', seconds, {
-          success, files_deleted: result.filesDeleted, bytes_freed: result.bytesFreed, errors: result.errors, dry_run: result.dryRun,
-        });
-      }
+      new LogCleanerMonitor(this.#writer).recordCleanup(result);
     } catch (error) {
       diag.warn(`perflog: could not record the log cleanup: ${errorMessage(error)}`);
     }

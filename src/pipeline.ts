@@ -23,6 +23,8 @@ export class Pipeline {
   readonly stats: PerflogStats;
   /** Every accepted record goes to each of these, in order. */
   readonly sinks: readonly RecordSink[];
+  /** Whether a sink needs the written attributes' values (`RecordMeta.attributes`). */
+  readonly collectsAttributes: boolean;
   /** Set by `shutdown()`: recording becomes a counted no-op. */
   isClosed = false;
   #lastWarnMs = 0;
@@ -34,6 +36,7 @@ export class Pipeline {
     this.options = options;
     this.stats = stats;
     this.sinks = createSinks(options, stats, (error) => this.report(error), after);
+    this.collectsAttributes = this.sinks.some((sink) => sink.collectsAttributes === true);
   }
 
   /** Whether this pipeline's OTLP shipper still needs the file at `path` (false without one). */
