@@ -29,7 +29,8 @@ export type DropReason =
   | 'out_of_range'
   | 'reserved_attribute'
   | 'shutdown'
-  | 'write_failed';
+  | 'write_failed'
+  | 'instrumentation_failed';
 
 /**
  * Describes one dropped record: handed to `onError`, or thrown (as its `cause`'s kind) with `strict: true`.
