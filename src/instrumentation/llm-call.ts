@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import type { PendingCall } from '../factory.js';
 import type { AttributeValue } from '../interfaces.js';
 import type { AdapterMonitors } from './shared.js';
-import { UNKNOWN, errorName, reportFailure } from './shared.js';
+import { UNKNOWN, errorName, isAbortError, reportFailure } from './shared.js';
 import type { TokenUsage } from './tokens.js';
 
 /** How a call ended, for `LlmCall.end()`. */
@@ -53,6 +53,11 @@ export class LlmCall implements PendingCall {
     if (typeof model === 'string' && model !== '') this.model = model;
   }
 
+  /** Whether output arrived (a stream's first output chunk was seen). */
+  get hasOutput(): boolean {
+    return this.#firstOutputMs !== undefined;
+  }
+
   /** Notes that output arrived now (the first call fixes `time_to_first_token`). */
   markOutput(): void {
     this.#firstOutputMs ??= performance.now();
@@ -70,10 +75,11 @@ export class LlmCall implements PendingCall {
       const failed = outcome?.error !== undefined || errorType !== undefined;
       let attributes: Record<string, AttributeValue> | undefined;
       const usage = this.usage;
-      if (this.isStream || outcome?.aborted === true || usage?.cachedTokens !== undefined || usage?.reasoningTokens !== undefined) {
+      const isAborted = outcome?.aborted === true || isAbortError(outcome?.error);
+      if (this.isStream || isAborted || usage?.cachedTokens !== undefined || usage?.reasoningTokens !== undefined) {
         attributes = {};
         if (this.isStream) attributes['stream'] = true;
-        if (outcome?.aborted === true) attributes['aborted'] = true;
+        if (isAborted) attributes['aborted'] = true;
         if (usage?.cachedTokens !== undefined) attributes['cached_tokens'] = usage.cachedTokens;
         if (usage?.reasoningTokens !== undefined) attributes['reasoning_tokens'] = usage.reasoningTokens;
       }

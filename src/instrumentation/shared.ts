@@ -68,6 +68,13 @@ export function errorName(error: unknown): string {
   return typeof status === 'number' && Number.isInteger(status) ? `${name}: ${status}` : name;
 }
 
+/** Whether `error` reports that the app aborted the call (an SDK's `APIUserAbortError`, a DOM `AbortError`). */
+export function isAbortError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const name = (error as { name?: unknown }).name;
+  return name === 'AbortError' || error.constructor.name === 'APIUserAbortError';
+}
+
 /**
  * Runs `step` (perflog's own work inside an instrumented call) so that nothing it throws reaches the app: the failure
  * is counted in `stats().recordsDropped` and reported through `onError`, like a bad record.

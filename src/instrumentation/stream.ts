@@ -14,18 +14,21 @@ export interface SdkStream {
 /** Reads one chunk for the record (model, usage, first output, error events); never sees the app's handling of it. */
 export type ChunkObserver = (chunk: unknown, call: LlmCall) => void;
 
+/** The error type of an error event inside a 200 stream, when `error` is one; else `undefined`. */
+export type StreamErrorType = (error: unknown) => string | undefined;
+
 /**
  * Wraps `stream.iterator` so that its first iteration feeds `observe` and ends `call`: at the last chunk, at an early
  * `return()` (`aborted: true`), or at an error (rethrown unchanged; `aborted: true` when the controller aborted).
  */
-export function observeStream(stream: SdkStream, call: LlmCall, observe: ChunkObserver): void {
+export function observeStream(stream: SdkStream, call: LlmCall, observe: ChunkObserver, errorType?: StreamErrorType): void {
   const original = stream.iterator;
   let isObserved = false;
   stream.iterator = function iterator(this: unknown, ...args: unknown[]): AsyncIterator<unknown> {
     const inner = original.apply(this, args);
     if (isObserved) return inner; // the SDK refuses a second iteration itself
     isObserved = true;
-    return new ObservedIterator(inner, call, observe, stream.controller);
+    return new ObservedIterator(inner, call, observe, stream.controller, errorType);
   };
   call.isStream = true;
   call.isBusy = false;
@@ -37,9 +40,14 @@ class ObservedIterator implements AsyncIterator<unknown>, AsyncIterable<unknown>
   readonly #call: LlmCall;
   readonly #observe: ChunkObserver;
   readonly #controller: AbortController | undefined;
+  readonly #errorType: StreamErrorType | undefined;
 
-  constructor(inner: AsyncIterator<unknown>, call: LlmCall, observe: ChunkObserver, controller: AbortController | undefined) {
+  constructor(
+    inner: AsyncIterator<unknown>, call: LlmCall, observe: ChunkObserver, controller: AbortController | undefined,
+    errorType: StreamErrorType | undefined,
+  ) {
     this.#inner = inner;
+    this.#errorType = errorType;
     this.#call = call;
     this.#observe = observe;
     this.#controller = controller;
@@ -87,7 +95,13 @@ class ObservedIterator implements AsyncIterator<unknown>, AsyncIterable<unknown>
   readonly #onError = (error: unknown): never => {
     const call = this.#call;
     call.isBusy = false;
-    call.end({ error, aborted: this.#controller?.signal.aborted === true });
+    let errorType: string | undefined;
+    try {
+      errorType = this.#errorType?.(error);
+    } catch (failure) {
+      call.reportInternalFailure(failure);
+    }
+    call.end({ error, errorType, aborted: this.#controller?.signal.aborted === true });
     throw error;
   };
 }
