@@ -11,6 +11,12 @@ export interface SdkStream {
   controller?: AbortController | undefined;
 }
 
+/** Whether a parsed result is an SDK `Stream` (an iterator factory and its `AbortController`). */
+export function isSdkStream(value: unknown): value is SdkStream {
+  return typeof value === 'object' && value !== null && typeof (value as Partial<SdkStream>).iterator === 'function'
+    && (value as Partial<SdkStream>).controller instanceof AbortController;
+}
+
 /** Reads one chunk for the record (model, usage, first output, error events); never sees the app's handling of it. */
 export type ChunkObserver = (chunk: unknown, call: LlmCall) => void;
 
