@@ -2,6 +2,7 @@
  * The hot path: a call becomes one OpenTelemetry-shaped record, encoded once as a JSON line, handed to the sinks.
  * Synchronous; never throws into the app unless `strict` is on.
  */
+import type { SpanContext } from '@opentelemetry/api';
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { DropReason } from './errors.js';
 import { PerflogRecordError } from './errors.js';
@@ -96,11 +97,8 @@ export class ModuleMetricWriter implements MetricLogWriter {
     if (success !== undefined) line += `,"success":${success}`;
     line += this.#moduleField + fields + userFields;
     if (error !== undefined) line += `,"error":${encodeString(error)}`;
-    const span = trace.getActiveSpan();
-    if (span !== undefined) {
-      const context = span.spanContext();
-      if (isSpanContextValid(context)) line += `,"trace_id":"${context.traceId}","span_id":"${context.spanId}"`;
-    }
+    const context = recordSpanContext.current ?? trace.getActiveSpan()?.spanContext();
+    if (context !== undefined && isSpanContextValid(context)) line += `,"trace_id":"${context.traceId}","span_id":"${context.spanId}"`;
     line += '}\n';
     const meta = { module: this.module, operation, timeMs };
     const sinks = this.#sinks;
@@ -139,6 +137,12 @@ export class ModuleMetricWriter implements MetricLogWriter {
 }
 
 const BASE_RESERVED = reservedFields();
+
+/**
+ * @internal The ids a record is written with instead of the active span's: `PerflogSpanProcessor` records an ended
+ * span with that span's own ids, which need not be active (nor any context manager registered).
+ */
+export const recordSpanContext: { current: SpanContext | undefined } = { current: undefined };
 
 /** The last millisecond seen and its encoding: records made in the same millisecond share one number-to-text. */
 const clock = { ms: -1, text: '' };

@@ -63,8 +63,11 @@ export class LlmCall implements PendingCall {
     this.#firstOutputMs ??= performance.now();
   }
 
-  /** Writes the record (once; later calls do nothing). */
-  end(outcome?: CallOutcome): void {
+  /**
+   * Writes the record (once; later calls do nothing). `timing` replaces perflog's own clock with the library's
+   * (seconds), for libraries that measure their calls themselves.
+   */
+  end(outcome?: CallOutcome, timing?: { durationSeconds: number; firstOutputSeconds: number | undefined }): void {
     if (this.#isDone) return;
     this.#isDone = true;
     const monitors = this.#monitors;
@@ -86,11 +89,12 @@ export class LlmCall implements PendingCall {
       monitors.llm.recordLlmCall({
         model: this.model,
         provider: this.provider,
-        responseTime: (nowMs - this.#startMs) / 1000,
+        responseTime: timing?.durationSeconds ?? (nowMs - this.#startMs) / 1000,
         promptTokens: usage?.promptTokens,
         completionTokens: usage?.completionTokens,
         totalTokens: usage?.totalTokens,
-        timeToFirstToken: this.isStream && this.#firstOutputMs !== undefined ? (this.#firstOutputMs - this.#startMs) / 1000 : undefined,
+        timeToFirstToken: !this.isStream ? undefined : timing !== undefined ? timing.firstOutputSeconds
+          : this.#firstOutputMs !== undefined ? (this.#firstOutputMs - this.#startMs) / 1000 : undefined,
         success: !failed,
         error: errorType ?? (outcome?.error !== undefined ? errorName(outcome.error) : undefined),
         attributes,

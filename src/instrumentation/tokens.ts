@@ -73,3 +73,13 @@ export function anthropicUsage(usage: unknown, base?: unknown): TokenUsage | und
     ?? count(field(field(base, 'output_tokens_details'), 'thinking_tokens'));
   return tokenUsage(sum(input, cacheRead, cacheCreation), pick('output_tokens'), undefined, cacheRead, thinking);
 }
+
+/** AI SDK `LanguageModelUsage` (its input and output counts already include cached and reasoning tokens). */
+export function aiSdkUsage(usage: unknown): TokenUsage | undefined {
+  if (typeof usage !== 'object' || usage === null) return undefined;
+  return tokenUsage(
+    count(field(usage, 'inputTokens')), count(field(usage, 'outputTokens')), count(field(usage, 'totalTokens')),
+    count(field(field(usage, 'inputTokenDetails'), 'cacheReadTokens')) ?? count(field(usage, 'cachedInputTokens')),
+    count(field(field(usage, 'outputTokenDetails'), 'reasoningTokens')) ?? count(field(usage, 'reasoningTokens')),
+  );
+}

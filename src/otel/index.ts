@@ -2,3 +2,5 @@
  * `perflog/otel`: perflog as a component of an existing OpenTelemetry setup. Loads only OpenTelemetry packages.
  */
 export { PERFLOG_SCOPE_NAME } from '../record-attributes.js';
+export { PerflogSpanProcessor } from './span-processor.js';
+export type { PerflogSpanProcessorOptions, EndedSpanLike } from './span-processor.js';
