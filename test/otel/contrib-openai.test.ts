@@ -3,8 +3,6 @@
  * hooks only openai < 7, so it runs from a fixture folder of its own with openai 6 (installed here on first use).
  */
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { MeterProvider } from '@opentelemetry/api';
 import { metrics } from '@opentelemetry/api';
@@ -12,17 +10,8 @@ import { TracerProvider } from '@opentelemetry/sdk-trace';
 import type OpenAI from 'openai';
 import { instrumentOpenAI } from '../../src/openai/index.js';
 import { PerflogSpanProcessor } from '../../src/otel/index.js';
-import { repoPath } from '../helpers.js';
+import { OPENAI6_FIXTURE as fixture, installOpenAI6Fixture } from '../helpers/openai6-fixture.js';
 import { useFakeLlm } from '../helpers/llm.js';
-
-const fixture = repoPath('test', 'fixtures', 'otel-openai6');
-
-/** Installs the fixture's own dependencies (npm registry only) when they are missing. */
-export function installOpenAI6Fixture(): void {
-  if (existsSync(`${fixture}/node_modules/openai/package.json`)) return;
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: fixture, encoding: 'utf8', shell: process.platform === 'win32' });
-  if (result.status !== 0) throw new Error(`npm ci in ${fixture} failed: ${result.stderr}`);
-}
 
 interface Instrumentation {
   setTracerProvider(provider: TracerProvider): void;
