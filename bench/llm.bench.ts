@@ -52,7 +52,7 @@ const factory = new PerformanceMonitorFactory({ baseDir: dir, cleanup: { enabled
  */
 const replies = new Map<string, { body: string; headers: Headers }>();
 async function replayFetch(url: string | URL | Request, init?: RequestInit): Promise<Response> {
-  const key = String(init?.body);
+  const key = typeof init?.body === 'string' ? init.body : '';
   let reply = replies.get(key);
   if (reply === undefined) {
     const response = await fetch(url, init);
