@@ -127,7 +127,9 @@ export async function startFakeLlmServer(options: FakeLlmServerOptions = {}): Pr
     res.writeHead(200, { ...headers, 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     res.flushHeaders();
     let sent = 0;
-    const next = (i: number): SseEvent | undefined => (b.endless === true ? events[Math.min(i, 2)] : events[i]);
+    // endless: after the opening events, the first output event again and again
+    const firstOutput = api === 'chat' ? 1 : 3;
+    const next = (i: number): SseEvent | undefined => (b.endless === true ? events[Math.min(i, firstOutput)] : events[i]);
     for (let event = next(0); event !== undefined && !isClosed; event = next(sent)) {
       if (b.cutAfterEvents !== undefined && sent >= b.cutAfterEvents) {
         res.socket?.destroy();

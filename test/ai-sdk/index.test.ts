@@ -43,5 +43,20 @@ describe('perflog/ai-sdk', () => {
       expect(record).to.include({ success: false });
       expect(record!['error']).to.match(/Error/);
     });
+
+    it('records a streamText the app aborts as aborted', async () => {
+      test.server.setBehaviour({ endless: true, chunkDelayMs: 5 });
+      const controller = new AbortController();
+      const result = streamText({ model: model(), prompt: 'hi', telemetry: telemetry(), abortSignal: controller.signal });
+      let parts = 0;
+      try {
+        for await (const _ of result.textStream) if (++parts === 2) controller.abort();
+      } catch {
+        // the SDK may end the stream quietly or throw the abort
+      }
+      const [record, ...rest] = await test.written();
+      expect(rest).to.have.length(0);
+      expect(record).to.include({ aborted: true, success: false });
+    });
   });
 });
