@@ -18,6 +18,10 @@ import { TracerProvider } from '@opentelemetry/sdk-trace';
 import type OpenAI from 'openai';
 import { startFakeLlmServer } from '../examples/support/fake-llm-server.js';
 import { PerformanceMonitorFactory } from '../src/index.js';
+import { LlmCall } from '../src/instrumentation/llm-call.js';
+import { resolveMonitors } from '../src/instrumentation/shared.js';
+import { observeStream } from '../src/instrumentation/stream.js';
+import { observeChatChunk } from '../src/openai/chunks.js';
 import { instrumentOpenAI } from '../src/openai/index.js';
 import { OPENAI6_FIXTURE, installOpenAI6Fixture } from '../test/helpers/openai6-fixture.js';
 import { printRatio, printRatios, summarize } from './harness.js';
@@ -117,6 +121,29 @@ server.setBehaviour({ chunks: STREAM_CHUNKS });
 const streams = await measure(stream, STREAMS_PER_ROUND);
 printRatios(`streamed chat completion, ${STREAM_CHUNKS} chunks: ns per chunk`, streams.perChunk, 'openai');
 console.log(`added per streamed chunk (call cost included): perflog ${added(streams.perChunk, 'openai+perflog').toFixed(0)} ns, contrib ${added(streams.perChunk, 'openai+contrib').toFixed(0)} ns`);
+
+// The stream wrapper alone, on an in-memory iterator of the same chunk objects: what perflog adds to each chunk's
+// delivery without the SDK's parsing and the machine's scheduling noise around it.
+const chunk = { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: 'x' }, finish_reason: null }] };
+const CHUNKS = 20_000;
+async function iterate(observed: boolean): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/require-await -- an async iterator like the SDK's, with nothing to wait for
+  const source = { iterator: async function* chunks() { for (let i = 0; i < CHUNKS; i++) yield chunk; }, controller: new AbortController() };
+  if (observed) observeStream(source, new LlmCall(resolveMonitors({ factory }), 'openai', 'm'), observeChatChunk);
+  const iterator = source.iterator();
+  while (!(await iterator.next()).done);
+}
+const wrapperSamples = new Map<string, number[]>([['iterator', []], ['iterator+perflog', []]]);
+for (let round = 0; round < ROUNDS + 2; round++) {
+  for (const name of round % 2 === 0 ? ['iterator', 'iterator+perflog'] : ['iterator+perflog', 'iterator']) {
+    const start = performance.now();
+    await iterate(name !== 'iterator');
+    if (round >= 2) wrapperSamples.get(name)!.push(((performance.now() - start) * 1e6) / CHUNKS);
+  }
+}
+const wrapper = [...wrapperSamples].map(([name, values]) => summarize(name, values));
+printRatios(`stream wrapper alone, ${CHUNKS} in-memory chunks: ns per chunk`, wrapper, 'iterator');
+console.log(`added per chunk by the wrapper: ${(wrapper[1]!.medianNs - wrapper[0]!.medianNs).toFixed(0)} ns`);
 
 await factory.shutdown();
 await server.close();
