@@ -1,6 +1,7 @@
 /**
  * Shared benchmark harness: contenders run in the same process, rounds interleaved (so drift and noise hit all
- * alike), each round flushed; prints medians, spread and ratios. Timing is printed, never asserted.
+ * alike), each round flushed inside the clock, a full GC between contenders (one contender's garbage is never
+ * collected in another's clock); prints settings, medians, spread and ratios. Timing is printed, never asserted.
  */
 import { performance } from 'node:perf_hooks';
 
@@ -9,6 +10,10 @@ export type Contender = {
   op: () => void;
   /** Brings everything recorded so far to its destination (file written, exporter called). */
   flush?: () => void | Promise<void>;
+  /** How it is configured, printed with the results. */
+  settings?: string;
+  /** Yield to the event loop (`setImmediate`) every this many records, as an app does between requests. */
+  yieldEvery?: number;
 };
 
 export interface RunOptions {
@@ -36,9 +41,17 @@ export async function runInterleaved(contenders: Record<string, Contender>, opti
     const order = names.map((_, i) => names[(i + round) % names.length]!);
     for (const name of order) {
       const contender = contenders[name]!;
-      const { op, flush } = contender;
+      const { op, flush, yieldEvery } = contender;
+      collectGarbage();
       const start = performance.now();
-      for (let i = 0; i < options.opsPerRound; i++) op();
+      if (yieldEvery === undefined) {
+        for (let i = 0; i < options.opsPerRound; i++) op();
+      } else {
+        for (let i = 0; i < options.opsPerRound; i++) {
+          op();
+          if ((i + 1) % yieldEvery === 0) await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
       if (flush !== undefined) await flush();
       const ns = ((performance.now() - start) * 1e6) / options.opsPerRound;
       if (round >= warmup) samples.get(name)!.push(ns);
@@ -60,14 +73,32 @@ export function quantile(sorted: number[], q: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
+/** A full GC when the benchmark runs with `--expose-gc` (`npm run bench` passes it); else nothing. */
+export function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** A count from the environment (`PERFLOG_BENCH_<NAME>`), for quick runs with small counts; else `fallback`. */
+export function countFromEnv(name: string, fallback: number): number {
+  const value = Number(process.env[`PERFLOG_BENCH_${name}`]);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
+/** Prints each contender's settings. */
+export function printSettings(contenders: Record<string, Contender>): void {
+  for (const [name, contender] of Object.entries(contenders)) {
+    if (contender.settings !== undefined) console.log(`  ${name}: ${contender.settings}${contender.yieldEvery === undefined ? '' : `; yields to the event loop every ${contender.yieldEvery} records`}`);
+  }
+}
+
 /** Prints a table of median ns/op, spread (p25-p75) and the ratio of each contender to `baseline`. */
 export function printRatios(title: string, results: ContenderResult[], baseline: string): void {
   const base = results.find((r) => r.name === baseline);
   console.log(`\n${title}`);
-  console.log(`${'contender'.padEnd(24)}${'median ns/op'.padStart(14)}${'p25-p75'.padStart(18)}${`  vs ${baseline}`.padStart(14)}`);
+  console.log(`${'contender'.padEnd(30)}${'median ns/op'.padStart(14)}${'p25-p75'.padStart(18)}${`  vs ${baseline}`.padStart(14)}`);
   for (const r of results) {
     const ratio = base === undefined ? '' : `${(r.medianNs / base.medianNs).toFixed(2)}x`;
-    console.log(`${r.name.padEnd(24)}${r.medianNs.toFixed(0).padStart(14)}${`${r.p25Ns.toFixed(0)}-${r.p75Ns.toFixed(0)}`.padStart(18)}${ratio.padStart(14)}`);
+    console.log(`${r.name.padEnd(30)}${r.medianNs.toFixed(0).padStart(14)}${`${r.p25Ns.toFixed(0)}-${r.p75Ns.toFixed(0)}`.padStart(18)}${ratio.padStart(14)}`);
   }
 }
 

@@ -3,11 +3,10 @@
  * up (JIT) with `WARMUP` records, says `ready`, writes `count` records at full speed on `go`, flushes, and reports
  * its start and end (epoch ms).
  */
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pino from 'pino';
 import { PerformanceMonitorFactory } from '../src/index.js';
+import { pinoAnchor } from './anchors.js';
 
 const [kind, dir, index, countArg] = process.argv.slice(2) as [string, string, string, string];
 const WARMUP = 20_000;
@@ -26,12 +25,11 @@ if (kind === 'perflog') {
   };
   dropped = () => factory.stats().recordsDropped;
 } else {
-  const destination = pino.destination({ dest: join(dir, `pino-${index}.log`), sync: false, mkdir: true });
-  await once(destination, 'ready');
-  const logger = pino({ base: null }, destination);
+  // the hotpath anchor (sync: true, minLength: 4096, after 'ready', flushSync() in the clock)
+  const anchor = await pinoAnchor(join(dir, `pino-${index}.log`), true);
   run = () => {
-    for (let i = 0; i < count; i++) logger.info({ metric_type: 'timer', operation: 'tool_call', duration: 0.012, success: true, module: 'tool', tool: 'search' });
-    destination.flushSync();
+    for (let i = 0; i < count; i++) anchor.logger.info({ metric_type: 'timer', operation: 'tool_call', duration: 0.012, success: true, module: 'tool', tool: 'search' });
+    anchor.flush();
   };
 }
 

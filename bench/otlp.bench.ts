@@ -4,7 +4,9 @@
  * 1. Hot path (ns per record, flush outside the timed loop): perflog file-only, perflog with OTLP (the shipper tails
  *    the files in the background), and the stock OTel SDK pipeline (LoggerProvider + BatchLogRecordProcessor +
  *    OTLPLogExporter) sending to the same loopback receiver. Every round is fully delivered before the next.
- * 2. End to end (harness rounds, flush timed): record, write, ship, 2xx.
+ * 2. End to end (harness rounds, flush timed): record, write, ship, 2xx. Also the `loggerProvider` path: perflog
+ *    emitting into a user's provider (BatchLogRecordProcessor sized to the round + OTLPLogExporter, file off) against
+ *    that stock SDK pipeline alone.
  * 3. Outage at full speed for PERFLOG_BENCH_OUTAGE_SECONDS (default 15; the issue's figure is 60): peak heap +
  *    off-heap buffers, sampled, while the collector is down.
  */
@@ -19,11 +21,11 @@ import type { Logger } from '@opentelemetry/api';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { PerformanceMonitorFactory } from '../src/index.js';
-import { heapAfterGc, mb, printRatio, printRatios, runInterleaved, summarize } from './harness.js';
+import { countFromEnv, heapAfterGc, mb, printRatio, printRatios, printSettings, runInterleaved, summarize } from './harness.js';
 import type { Contender } from './harness.js';
 
-const ROUNDS = 15;
-const OPS_PER_ROUND = 20_000;
+const ROUNDS = countFromEnv('ROUNDS', 15);
+const OPS_PER_ROUND = countFromEnv('OPS', 20_000);
 const OUTAGE_SECONDS = Number(process.env['PERFLOG_BENCH_OUTAGE_SECONDS'] ?? 15);
 
 let received = 0;
@@ -67,6 +69,10 @@ function emitStock(logger: Logger): void {
 const fileOnly = perflog(false);
 const withOtlp = perflog(true);
 const sdk = stockSdk();
+// the loggerProvider path: the user's own provider (Batch + OTLP), perflog emitting into it, no file
+const userProvider = stockSdk();
+const viaProvider = new PerformanceMonitorFactory({ baseDir: tempDir(), cleanup: { enabled: false }, file: { enabled: false }, loggerProvider: userProvider });
+const providerTools = viaProvider.createMonitor('tool');
 const fileTools = fileOnly.createMonitor('tool');
 const otlpTools = withOtlp.createMonitor('tool');
 const otelLogger = sdk.getLogger('bench');
@@ -76,6 +82,13 @@ const contenders: Record<string, Contender> = {
   'perflog + OTLP': { op: () => otlpTools.recordToolCall(record), flush: () => withOtlp.flush() },
   'OTel SDK batch+OTLP': { op: () => emitStock(otelLogger), flush: () => sdk.forceFlush() },
 };
+const settings: Record<string, string> = {
+  'perflog file-only': 'file-only defaults, flush() (file written)',
+  'perflog + OTLP': 'otlp: { enabled: true } (the shipper tails the files), flush() = written, shipped, 2xx',
+  'OTel SDK batch+OTLP': `LoggerProvider + BatchLogRecordProcessor({ maxQueueSize: ${OPS_PER_ROUND}, maxExportBatchSize: 512 }) + OTLPLogExporter (http/json), forceFlush()`,
+};
+for (const [name, contender] of Object.entries(contenders)) contender.settings = settings[name] ?? '';
+printSettings(contenders);
 
 // 1. hot path: only the recording calls are timed; each round is delivered (flushed) and collected before the next
 const names = Object.keys(contenders);
@@ -99,8 +112,29 @@ printRatio('hot path perflog+OTLP / OTel SDK batch+OTLP', hot[1]!, hot[2]!);
 // 2. end to end: the flush (ship everything, collector answered) is timed too
 const e2e = await runInterleaved(contenders, { rounds: 7, opsPerRound: OPS_PER_ROUND, warmupRounds: 1 });
 printRatios('end to end: record + write + ship + 2xx, ns per record', e2e, 'OTel SDK batch+OTLP');
+printRatio('end to end perflog+OTLP / OTel SDK batch+OTLP', e2e[1]!, e2e[2]!);
+printRatio('end to end perflog+OTLP / perflog file-only (hot path + flush to the file)', e2e[1]!, e2e[0]!);
 console.log(`exported: perflog ${withOtlp.stats().recordsExported} records, exportErrors ${withOtlp.stats().exportErrors}; receiver requests ${received}`);
-await Promise.all([fileOnly.shutdown(), withOtlp.shutdown(), sdk.shutdown()]);
+
+// the loggerProvider path against the stock SDK alone (both end to end: emitted, batched, exported, 2xx)
+const providerContenders: Record<string, Contender> = {
+  'perflog -> loggerProvider': {
+    op: () => providerTools.recordToolCall(record),
+    flush: async () => {
+      await viaProvider.flush();
+      await userProvider.forceFlush();
+    },
+    settings: 'new PerformanceMonitorFactory({ loggerProvider, file: { enabled: false } }), the user\'s provider as below; flush() + forceFlush()',
+  },
+  'OTel SDK alone': { op: () => emitStock(otelLogger), flush: () => sdk.forceFlush(), settings: settings['OTel SDK batch+OTLP']! },
+};
+console.log('\nloggerProvider path:');
+printSettings(providerContenders);
+const providerPath = await runInterleaved(providerContenders, { rounds: 7, opsPerRound: OPS_PER_ROUND, warmupRounds: 1 });
+printRatios('loggerProvider path, end to end, ns per record', providerPath, 'OTel SDK alone');
+printRatio('perflog -> loggerProvider / OTel SDK alone', providerPath[0]!, providerPath[1]!);
+await Promise.all([fileOnly.shutdown(), withOtlp.shutdown(), viaProvider.shutdown(), sdk.shutdown()]);
+await userProvider.shutdown();
 
 // 3. outage at full speed: nothing listens on the endpoint
 await new Promise<void>((resolve) => {

@@ -5,6 +5,9 @@
  * its own child process (peak RSS is the contender's own); rounds are interleaved; medians printed. The file is
  * generated once into bench/.out/ and then read from the page cache by everyone alike. perflog runs as shipped:
  * compiled into bench/.out/dist with the package's build config (PERFLOG_BENCH_SOURCE=1: from the sources).
+ * Timed alike: every contender's clock starts after its module load and engine setup (perflog's import; DuckDB's
+ * import, instance and connection) and stops once the rows are in hand. PERFLOG_BENCH_RECORDS (default 2,000,000)
+ * makes a smaller file for a quick check.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, statSync } from 'node:fs';
@@ -12,11 +15,11 @@ import { availableParallelism } from 'node:os';
 import { mkdir, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { printRatio, quantile } from './harness.js';
+import { countFromEnv, printRatio, quantile } from './harness.js';
 import { generateRecords } from '../test/fixtures/metrics-data.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const RECORDS = 2_000_000;
+const RECORDS = countFromEnv('RECORDS', 2_000_000);
 const file = join(here, '.out', 'query', `metrics-${RECORDS}-v1.log`);
 const rounds = Number(process.env['PERFLOG_BENCH_ROUNDS'] ?? 3);
 const skipJq = process.env['PERFLOG_BENCH_SKIP_JQ'] === '1';
@@ -93,6 +96,11 @@ const dist = build();
 const sizeMb = statSync(file).size / 1e6;
 console.log(`file: ${file} (${sizeMb.toFixed(0)} MB, ${RECORDS.toLocaleString('en-US')} records); ${rounds} interleaved rounds, medians`);
 console.log(`perflog: ${dist === undefined ? 'TypeScript sources (tsx)' : 'compiled (tsconfig.build.json)'}; ${availableParallelism()} cores`);
+console.log('contenders (each in its own process; clocks start after module load and setup, stop with the rows in hand):');
+console.log('  perflog: queryMetrics({ patterns: [file], groupBy: [module, operation] }), main thread + workers (default threads)');
+console.log('  perflog-1thread: the same with threads: 0 (main thread only)');
+console.log('  duckdb: @duckdb/node-api, :memory:, default threads; read_json(newline_delimited) + GROUP BY + quantile_cont (import, instance, connection outside the clock)');
+console.log('  readline: node:readline + JSON.parse per line + DDSketch (the naive reader)');
 const contenders = ['perflog', 'duckdb', 'perflog-1thread', 'readline'];
 const runs = new Map<string, Run[]>(contenders.map((name) => [name, []]));
 for (let round = 0; round < rounds; round++) {
@@ -126,5 +134,6 @@ const p95Error = Math.max(...Object.entries(reference).map(([k, v]) => {
   return v.p95 === null || d === null || d === undefined ? 0 : Math.abs(v.p95 - d) / d;
 }));
 console.log(`check: groups and counts agree across contenders; max p95 difference perflog vs duckdb ${(p95Error * 100).toFixed(2)}%`);
-printRatio('perflog/duckdb seconds', summary.find((s) => s.name === 'perflog')!.seconds, duck.seconds);
-printRatio('perflog-1thread/duckdb seconds', summary.find((s) => s.name === 'perflog-1thread')!.seconds, duck.seconds);
+printRatio('perflog/duckdb seconds (target <= 0.90x, peak RSS < 150 MB)', summary.find((s) => s.name === 'perflog')!.seconds, duck.seconds);
+printRatio('perflog-1thread/duckdb seconds (target <= 1.30x)', summary.find((s) => s.name === 'perflog-1thread')!.seconds, duck.seconds);
+console.log(`perflog peak RSS: ${summary.find((s) => s.name === 'perflog')!.rssMb.toFixed(0)} MB`);

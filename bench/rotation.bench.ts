@@ -1,15 +1,17 @@
 /**
- * Hot-path cost of rotation: ns per record of perflog rotating every 1 MB, perflog never rotating, and pino
- * (`pino.destination`, async, `base: null`), same payload, rounds interleaved, everything flushed each round.
+ * Hot-path cost of rotation: ns per record of perflog rotating every 1 MB, perflog never rotating, and pino through
+ * the same anchor as bench/hotpath (`pinoAnchor`: `sync: true, minLength: 4096`, after 'ready', `flushSync()` in the
+ * clock), same payload, a fresh record object per call, rounds interleaved, a full GC between contenders.
  * Target: the rotating perflog's ratio to pino within 1.2x of the non-rotating one's.
+ * Counts: PERFLOG_BENCH_ROUNDS (default 21) x PERFLOG_BENCH_OPS (default 20,000).
  */
-import { once } from 'node:events';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { PerformanceMonitorFactory } from '../src/index.js';
-import { printRatio, printRatios, runInterleaved } from './harness.js';
+import { pinoAnchor } from './anchors.js';
+import type { Contender } from './harness.js';
+import { countFromEnv, printRatio, printRatios, printSettings, runInterleaved } from './harness.js';
 
 const baseDir = mkdtempSync(join(tmpdir(), 'perflog-bench-rotation-'));
 try {
@@ -17,26 +19,29 @@ try {
   const rotating = new PerformanceMonitorFactory({ baseDir, logDir: 'rotating', file: { maxSizeMb: 1, rotateInterval: 'daily' } });
   const steadyTools = steady.createMonitor('tool');
   const rotatingTools = rotating.createMonitor('tool');
-  const destination = pino.destination({ dest: join(baseDir, 'pino.log'), sync: false, mkdir: true });
-  await once(destination, 'ready');
-  const logger = pino({ base: null }, destination);
-
-  const results = await runInterleaved({
+  const pino = await pinoAnchor(join(baseDir, 'pino.log'), true);
+  const ops = countFromEnv('OPS', 20_000);
+  const contenders: Record<string, Contender> = {
     perflogRotating1Mb: {
       op: () => rotatingTools.recordToolCall({ tool: 'search', duration: 0.012, success: true }),
       flush: () => rotating.flush(),
+      settings: 'file: { maxSizeMb: 1, rotateInterval: "daily" }, flush() in the clock',
     },
     perflogNoRotation: {
       op: () => steadyTools.recordToolCall({ tool: 'search', duration: 0.012, success: true }),
       flush: () => steady.flush(),
+      settings: 'file: { rotateInterval: "none" }, never reaching maxSizeMb, flush() in the clock',
     },
     pino: {
-      op: () => logger.info({ metric_type: 'timer', operation: 'tool_call', duration: 0.012, success: true, module: 'tool', tool: 'search' }),
-      flush: () => destination.flushSync(),
+      op: () => pino.logger.info({ metric_type: 'timer', operation: 'tool_call', duration: 0.012, success: true, module: 'tool', tool: 'search' }),
+      flush: pino.flush,
+      settings: pino.settings,
     },
-  }, { rounds: 21, opsPerRound: 20_000 });
+  };
+  printSettings(contenders);
+  const results = await runInterleaved(contenders, { rounds: countFromEnv('ROUNDS', 21), opsPerRound: ops });
 
-  printRatios('hot path, ns per record (20,000 records a round, ~2.6 MB: 2-3 rotations a round for the 1 MB contender)', results, 'pino');
+  printRatios(`hot path, ns per record (${ops.toLocaleString('en-US')} records a round, ~130 bytes each: with 20,000, 2-3 rotations a round for the 1 MB contender)`, results, 'pino');
   const [withRotation, withoutRotation, anchor] = results as [typeof results[0], typeof results[0], typeof results[0]];
   const rotatingVsPino = printRatio('perflog rotating every 1 MB / pino', withRotation, anchor);
   const steadyVsPino = printRatio('perflog without rotation / pino', withoutRotation, anchor);
@@ -45,7 +50,7 @@ try {
   console.log(`rotating contender: ${recordsWritten} records written, ${recordsDropped} dropped, ${writeErrors} write errors, ${readdirSync(join(baseDir, 'rotating')).length} files`);
   await steady.shutdown();
   await rotating.shutdown();
-  destination.end();
+  await pino.close();
 } finally {
   rmSync(baseDir, { recursive: true, force: true });
 }

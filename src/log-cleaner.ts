@@ -1,15 +1,18 @@
 /**
  * The retention cleaner: deletes the log files its globs match once their modification time is older than
- * `retentionDays`. Matches are streamed; nothing about a file is kept once it has been handled, nor once a run ends.
+ * `retentionDays`. It walks the folders the patterns can reach, one folder at a time through a handle opened once
+ * (cleanup-folders.ts), so a folder swapped for a symlink mid-run cannot send a deletion outside the base directory.
+ * Nothing about a file is kept once it has been handled, nor once a run ends.
  */
-import fs from 'node:fs';
+import { lstatSync, opendirSync, unlinkSync } from 'node:fs';
 import type { Stats } from 'node:fs';
-import { lstat, realpath, unlink } from 'node:fs/promises';
-import { basename, dirname, join, sep } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Readable } from 'node:stream';
 import { diag } from '@opentelemetry/api';
-import fg from 'fast-glob';
+import { closeFolder, hasFolderHandles, openBase, openChild } from './cleanup-folders.js';
+import type { Folder } from './cleanup-folders.js';
+import { CleanupPatterns } from './cleanup-patterns.js';
 import { getDefaultWriter } from './default-writer.js';
 import { errorMessage } from './errors.js';
 import { isOpenByWriter } from './exporters/file-exporter.js';
@@ -18,10 +21,14 @@ import { ModuleMetricWriter } from './logger-writer.js';
 import { resolveOptions } from './options.js';
 
 const DAY_MILLIS = 86_400_000;
-/** Files checked and deleted concurrently: enough to keep libuv's thread pool busy, a constant amount of memory. */
-const HANDLERS_IN_FLIGHT = 16;
-/** Matches waiting to be handled before fast-glob's next folder listing is held back. */
-const MAX_BUFFERED = 128;
+/**
+ * Folder entries handled between two turns of the event loop. Each costs a few system calls made synchronously:
+ * a thread-pool round trip per call would cost more than the call itself, and a slice this size blocks the
+ * application for well under a millisecond.
+ */
+const ENTRIES_PER_SLICE = 128;
+/** Entries read from a folder at once: memory per open folder, whatever the folder holds. */
+const LISTING_BUFFER = 128;
 
 /** Where a cleaner works and reports. */
 export interface LogCleanerOptions {
@@ -43,9 +50,11 @@ export interface CleanupRunOptions {
 /**
  * Deletes expired log files (SPEC section 5). A file is expired when its modification time is older than
  * `retentionDays` days. Safety rules: nothing outside `baseDir` is deleted (patterns are checked when the config is
- * built, and every file's real directory again before it is deleted); symlinks are neither followed nor deleted;
- * the active file of a writer of this process is never deleted; a file that vanishes mid-run is not an error; a
- * file that cannot be deleted is counted in `errors` and the run goes on.
+ * built; each folder is opened once without following symlinks, checked to be inside `baseDir`, and its files are
+ * deleted through that handle, so a folder swapped for a symlink mid-run changes nothing); symlinks are neither
+ * followed nor deleted; the active file of a writer of this process is never deleted; a file that vanishes mid-run
+ * is not an error; a file that cannot be deleted is counted in `errors` and the run goes on. Deleting needs
+ * `/proc/self/fd` (Linux); elsewhere expired files are counted in `filesSkipped` and left in place.
  * @example
  * const cleaner = new LogCleaner({ retentionDays: 7, logPatterns: ['logs/*.log.*'] }, { baseDir: '/srv/app' });
  * const { filesDeleted, bytesFreed } = await cleaner.cleanupLogs();
@@ -56,7 +65,7 @@ export class LogCleaner {
   /** The absolute base directory of the patterns. */
   readonly baseDir: string;
   readonly #writer: MetricLogWriter | undefined;
-  readonly #unique: boolean;
+  readonly #patterns: CleanupPatterns;
 
   /**
    * Validates `config` (merged over `DEFAULT_CLEANUP_CONFIG`) before any I/O.
@@ -67,12 +76,13 @@ export class LogCleaner {
     this.config = resolved.cleanup;
     this.baseDir = resolved.baseDir;
     this.#writer = options.writer;
-    this.#unique = needsDedupIndex(this.config.logPatterns, this.baseDir);
+    this.#patterns = new CleanupPatterns(this.config.logPatterns);
   }
 
   /**
-   * Runs once: streams the matches, deletes (or, with `dryRun`, counts) the expired ones and writes the run's
-   * record. Per-file failures are counted in `errors`, never thrown; it rejects only on an unexpected failure.
+   * Runs once: walks the folders the patterns can reach, deletes (or, with `dryRun`, counts) the expired matches
+   * and writes the run's record. Per-file failures are counted in `errors`, never thrown; it rejects only on an
+   * unexpected failure.
    */
   async cleanupLogs(options: CleanupRunOptions = {}): Promise<CleanupResult> {
     const startMs = performance.now();
@@ -82,87 +92,112 @@ export class LogCleaner {
       cutoffMs: Date.now() - this.config.retentionDays * DAY_MILLIS,
       realBase: '',
       firstError: undefined,
+      sinceYield: 0,
+      withoutHandle: 0,
+      signal: options.signal,
     };
     const realBase = await realpathOrGone(this.baseDir);
     if (realBase !== undefined) {
       run.realBase = realBase;
-      await this.#walk(run, options.signal);
+      let base: Folder | undefined;
+      try {
+        base = openBase(realBase, hasFolderHandles());
+      } catch (error) {
+        if (!isGone(error)) fail(run, error);
+      }
+      if (base !== undefined) {
+        try {
+          await this.#walk(run, base);
+        } finally {
+          closeFolder(base);
+        }
+      }
     }
     run.result.durationMs = performance.now() - startMs;
     if (run.firstError !== undefined) {
       diag.warn(`perflog: log cleanup had ${run.result.errors} error(s); the first: ${errorMessage(run.firstError)}`);
     }
+    if (run.withoutHandle > 0 && !hasFolderHandles()) {
+      diag.warn(`perflog: log cleanup deletes only through /proc/self/fd, which this system lacks: ${run.withoutHandle} expired file(s) left in place`);
+    }
     if (options.signal?.aborted !== true) this.#record(run.result);
     return run.result;
   }
 
-  /**
-   * Streams the matches and handles up to HANDLERS_IN_FLIGHT files at once. fast-glob's stream does not wait for
-   * its reader, so the next folder listing is held back (through fast-glob's `fs` option) while MAX_BUFFERED matches
-   * are waiting: memory follows the largest single folder, not the number of files.
-   */
-  async #walk(run: Run, signal: AbortSignal | undefined): Promise<void> {
-    const held: Array<() => void> = [];
-    // fast-glob lists the first folder before stream() returns, hence the holder
-    const source: { stream?: Readable } = {};
-    const isFull = (): boolean => source.stream !== undefined && source.stream.readableLength >= MAX_BUFFERED;
-    const readdir = ((...args: Parameters<typeof fs.readdir>) => {
-      const list = (): void => {
-        Reflect.apply(fs.readdir, fs, args);
-      };
-      if (isFull()) held.push(list);
-      else list();
-    }) as typeof fs.readdir;
-    const stream = fg.stream(this.config.logPatterns, {
-      cwd: this.baseDir, absolute: true, onlyFiles: false, objectMode: true, followSymbolicLinks: false,
-      unique: this.#unique, dot: false, suppressErrors: false, fs: { readdir },
-    }) as Readable;
-    source.stream = stream;
-    const inFlight = new Set<Promise<void>>();
+  /** Handles one folder's entries, entering the sub-folders a pattern can reach (depth first, one listing each). */
+  async #walk(run: Run, folder: Folder): Promise<void> {
+    let listing;
     try {
-      for await (const entry of stream as AsyncIterable<fg.Entry>) {
-        while (held.length > 0 && !isFull()) held.shift()?.();
-        if (signal?.aborted === true) break;
-        if (entry.dirent.isDirectory()) continue;
-        const handled: Promise<void> = this.#handle(entry.path, run).finally(() => inFlight.delete(handled));
-        inFlight.add(handled);
-        if (inFlight.size >= HANDLERS_IN_FLIGHT) await Promise.race(inFlight);
-      }
-    } catch (error) {
-      // A folder that cannot be read ends the walk; what was handled so far stands.
-      fail(run, error);
-    } finally {
-      await Promise.all(inFlight);
-    }
-  }
-
-  /** Counts, checks and deletes one match; never rejects. */
-  async #handle(path: string, run: Run): Promise<void> {
-    const { result } = run;
-    let stats: Stats;
-    try {
-      stats = await lstat(path);
+      listing = opendirSync(folder.ioPath, { bufferSize: LISTING_BUFFER });
     } catch (error) {
       if (!isGone(error)) fail(run, error);
       return;
     }
-    if (stats.isDirectory()) return;
-    result.filesMatched++;
-    if (stats.mtimeMs >= run.cutoffMs) return;
-    let isSafe: boolean;
     try {
-      isSafe = stats.isFile() && await this.#isSafe(path, run);
+      for (let entry = listing.readSync(); entry !== null; entry = listing.readSync()) {
+        if (++run.sinceYield >= ENTRIES_PER_SLICE) {
+          run.sinceYield = 0;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        if (run.signal?.aborted === true) return;
+        const { name } = entry;
+        if (entry.isDirectory()) {
+          await this.#enter(run, folder, name);
+          continue;
+        }
+        this.#handle(run, folder, name);
+        if (entry.isSymbolicLink() && this.#patterns.isNamedFolder([...folder.segments, name])) await this.#enter(run, folder, name);
+      }
     } catch (error) {
-      fail(run, error);
+      // a folder that cannot be read further ends its own listing; what was handled so far stands
+      if (!isGone(error)) fail(run, error);
+    } finally {
+      listing.closeSync();
+    }
+  }
+
+  async #enter(run: Run, parent: Folder, name: string): Promise<void> {
+    const segments = [...parent.segments, name];
+    if (!this.#patterns.mayMatchBelow(segments)) return;
+    let child: Folder | undefined;
+    try {
+      child = openChild(parent, name, this.#patterns.isNamedFolder(segments), run.realBase);
+    } catch (error) {
+      if (!isGone(error)) fail(run, error);
       return;
     }
-    if (!isSafe) {
+    if (child === undefined) return;
+    try {
+      await this.#walk(run, child);
+    } finally {
+      closeFolder(child);
+    }
+  }
+
+  /** Counts, checks and deletes one entry the patterns match, through its folder's handle; never throws. */
+  #handle(run: Run, folder: Folder, name: string): void {
+    const rel = folder.rel + name;
+    if (!this.#patterns.matchesFile(rel)) return;
+    const { result } = run;
+    const path = `${folder.ioPath}/${name}`;
+    let stats: Stats | undefined;
+    try {
+      stats = lstatSync(path, { throwIfNoEntry: false });
+    } catch (error) {
+      if (!isGone(error)) fail(run, error);
+      return;
+    }
+    if (stats === undefined || stats.isDirectory()) return;
+    result.filesMatched++;
+    if (stats.mtimeMs >= run.cutoffMs) return;
+    if (!stats.isFile() || !folder.canDelete || isOpenByWriter(join(this.baseDir, rel)) || isOpenByWriter(join(run.realBase, rel))) {
+      if (stats.isFile() && !folder.canDelete) run.withoutHandle++;
       result.filesSkipped++;
       return;
     }
     if (!this.config.dryRun) {
       try {
-        await unlink(path);
+        unlinkSync(path);
       } catch (error) {
         if (!isGone(error)) fail(run, error);
         return;
@@ -170,16 +205,6 @@ export class LogCleaner {
     }
     result.filesDeleted++;
     result.bytesFreed += stats.size;
-  }
-
-  /** Inside the base directory once symlinks in its folders are resolved, and not a writer's active file. */
-  async #isSafe(path: string, run: Run): Promise<boolean> {
-    if (isOpenByWriter(path)) return false;
-    const realDir = await realpathOrGone(dirname(path));
-    if (realDir === undefined) return false;
-    const base = run.realBase;
-    const inside = realDir === base || realDir.startsWith(base.endsWith(sep) ? base : base + sep);
-    return inside && !isOpenByWriter(join(realDir, basename(path)));
   }
 
   #record(result: CleanupResult): void {
@@ -208,6 +233,11 @@ interface Run {
   readonly cutoffMs: number;
   realBase: string;
   firstError: unknown;
+  /** Entries handled since the event loop last turned. */
+  sinceYield: number;
+  /** Expired files left in place because their folder could not be opened as a handle. */
+  withoutHandle: number;
+  readonly signal: AbortSignal | undefined;
 }
 
 function fail(run: Run, error: unknown): void {
@@ -228,14 +258,4 @@ async function realpathOrGone(path: string): Promise<string | undefined> {
     if (isGone(error)) return undefined;
     throw error;
   }
-}
-
-/**
- * fast-glob walks each group of patterns sharing a base folder once; a file can come out twice only when two groups'
- * folders nest (`logs/**` and `logs/old/*`). Only then is fast-glob's own de-duplication index (a set of the paths
- * matched during the run) switched on; with the default patterns nothing is kept per file.
- */
-function needsDedupIndex(patterns: readonly string[], cwd: string): boolean {
-  const bases = fg.generateTasks(patterns as string[], { cwd }).map((task) => task.base);
-  return bases.some((a, i) => bases.some((b, j) => i !== j && (a === b || a === '.' || b.startsWith(`${a}/`))));
 }

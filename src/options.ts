@@ -1,9 +1,11 @@
 /**
  * Defaults, validation and merging of factory options: validated once, frozen, never re-checked on the hot path.
  */
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import fg from 'fast-glob';
 import type { Resource } from '@opentelemetry/resources';
 import { PerflogConfigError } from './errors.js';
+import { MAX_FILE_NAME_TEMPLATE_BYTES, MAX_MODULE_PLACEHOLDERS, isFileNameTemplate } from './exporters/file-names.js';
 import type {
   FileOptions, LogCleanupConfig, OtlpOptions, PerflogOptions, ResolvedPerflogOptions,
 } from './interfaces.js';
@@ -11,11 +13,14 @@ import type {
 /** Node fires a timer longer than 2^31 - 1 ms at once; this many hours stays below that. */
 export const MAX_CHECK_INTERVAL_HOURS = 596;
 
-/** The cleaner's defaults (SPEC section 5). */
+/**
+ * The cleaner's defaults (SPEC section 5). The patterns are only the files perflog itself writes, in the default
+ * `logDir` (`logs`); options with another `logDir` and no patterns of their own get the same patterns in that folder.
+ */
 export const DEFAULT_CLEANUP_CONFIG: Readonly<LogCleanupConfig> = Object.freeze({
   enabled: true,
   retentionDays: 30,
-  logPatterns: ['logs/*.log', 'logs/*.log.*'],
+  logPatterns: Object.freeze(ownFilePatterns('logs')) as string[],
   dryRun: false,
   checkIntervalHours: 24,
 });
@@ -63,18 +68,36 @@ export function resolveOptions(...layers: Layer[]): ResolvedPerflogOptions {
   const baseDir = resolve(pick((o) => o.baseDir) ?? process.cwd());
   const file = merged(DEFAULT_FILE_OPTIONS, (o) => o.file);
   const otlp = merged(DEFAULT_OTLP_OPTIONS, (o) => o.otlp);
+  const logDir = resolve(baseDir, pick((o) => o.logDir) ?? 'logs');
   const cleanup = merged(DEFAULT_CLEANUP_CONFIG, (o) => o.cleanup);
+  const logPatterns = pick((o) => o.cleanup?.logPatterns) === undefined ? defaultPatterns(baseDir, logDir) : cleanup.logPatterns;
   return Object.freeze({
     baseDir,
-    logDir: resolve(baseDir, pick((o) => o.logDir) ?? 'logs'),
+    logDir,
     file: Object.freeze(file),
     otlp: Object.freeze({ ...otlp, headers: Object.freeze({ ...otlp.headers }) }),
     loggerProvider: pick((o) => o.loggerProvider),
     resource: mergedResource(layers),
-    cleanup: Object.freeze({ ...cleanup, logPatterns: Object.freeze([...cleanup.logPatterns]) as string[] }),
+    cleanup: Object.freeze({ ...cleanup, logPatterns: Object.freeze([...logPatterns]) as string[] }),
     onError: pick((o) => o.onError),
     strict: pick((o) => o.strict) ?? false,
   });
+}
+
+/** perflog's own files in `dir` (relative to the base, a glob-escaped `/`-separated path): SPEC section 5. */
+function ownFilePatterns(dir: string): string[] {
+  const prefix = dir === '' ? '' : `${dir}/`;
+  return [`${prefix}*_metrics.log`, `${prefix}*_metrics.log.*`, `${prefix}otel/*.log`, `${prefix}otel/*.log.*`];
+}
+
+/**
+ * The default patterns for `logDir`: perflog's own files there. A `logDir` outside the base directory cannot be
+ * cleaned (nothing outside the base is ever deleted), so the patterns then stay those of `logs`.
+ */
+function defaultPatterns(baseDir: string, logDir: string): string[] {
+  const rel = relative(baseDir, logDir);
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return [...DEFAULT_CLEANUP_CONFIG.logPatterns];
+  return ownFilePatterns(rel === '' ? '' : rel.split(sep).map((segment) => fg.escapePath(segment)).join('/'));
 }
 
 /** Every layer's resource merged, earliest layer's attributes winning (code over `OTEL_RESOURCE_ATTRIBUTES`). */
@@ -106,7 +129,7 @@ function validateLayer({ options, file, keyOf = (path) => path }: Layer): void {
   optional(o.resource, 'resource', (v) => isObject(v) && isObject((v as { attributes?: unknown }).attributes) && typeof (v as { merge?: unknown }).merge === 'function', 'an OpenTelemetry Resource', fail);
   section(o.file, 'file', {
     enabled: [isBoolean, 'a boolean'],
-    fileName: [(v) => typeof v === 'string' && v !== '' && !/[/\\]/.test(v) && v !== '.' && v !== '..', 'a file name without a directory'],
+    fileName: [isFileNameTemplate, `a file name without a directory, at most ${MAX_FILE_NAME_TEMPLATE_BYTES} bytes besides "{module}" (at most ${MAX_MODULE_PLACEHOLDERS} times)`],
     maxSizeMb: [(v) => isNumber(v) && v > 0, 'a number > 0'],
     rotateInterval: [(v) => v === 'none' || v === 'hourly' || v === 'daily', '"none", "hourly" or "daily"'],
     sync: [isBoolean, 'a boolean'],
@@ -114,10 +137,13 @@ function validateLayer({ options, file, keyOf = (path) => path }: Layer): void {
   section(o.otlp, 'otlp', {
     enabled: [isBoolean, 'a boolean'],
     endpoint: [isHttpUrl, 'an http(s) URL'],
-    headers: [(v) => isPlainObject(v) && Object.values(v).every((h) => typeof h === 'string'), 'an object of string values'],
+    headers: [isPlainObject, 'an object of string values'],
     timeoutMillis: [(v) => Number.isInteger(v) && (v as number) > 0 && (v as number) <= 2 ** 31 - 1, 'an integer in [1, 2147483647]'],
     genAiSemconv: [isBoolean, 'a boolean'],
   }, fail);
+  for (const [name, value] of Object.entries(isPlainObject(o.otlp?.headers) ? o.otlp.headers : {})) {
+    if (typeof value !== 'string') fail(`otlp.headers.${name}`, 'a string', value); // the error prints its type only
+  }
   section(o.cleanup, 'cleanup', {
     enabled: [isBoolean, 'a boolean'],
     retentionDays: [(v) => isNumber(v) && v > 0, 'a number > 0'],

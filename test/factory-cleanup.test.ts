@@ -27,11 +27,31 @@ describe('PerformanceMonitorFactory (cleanup members)', () => {
 
   describe('forceLogCleanup()', () => {
     it('runs even when cleanup is disabled, and honours dryRun', async () => {
-      const old = await writeFileAged(baseDir, 'logs/old.log', { days: 40, content: '12345' });
+      const old = await writeFileAged(baseDir, 'logs/old_metrics.log', { days: 40, content: '12345' });
       expect(await factory({ cleanup: { enabled: false, dryRun: true } }).forceLogCleanup()).to.include({ filesDeleted: 1, bytesFreed: 5, dryRun: true });
       await stat(old);
       expect(await factory({ cleanup: { enabled: false } }).forceLogCleanup()).to.include({ filesDeleted: 1, dryRun: false });
       await gone(old);
+    });
+
+    it('deletes only perflog\'s own files with the default patterns: an app\'s own old logs/server.log survives', async () => {
+      const server = await writeFileAged(baseDir, 'logs/server.log', { days: 60 });
+      const appRotated = await writeFileAged(baseDir, 'logs/server.log.1', { days: 60 });
+      const rotated = await writeFileAged(baseDir, 'logs/tool_metrics.log.2026-01-01.001', { days: 60 });
+      const otel = await writeFileAged(baseDir, 'logs/otel/app.log', { days: 60 });
+      const f = factory();
+      f.createMonitor('tool'); // the first monitor starts the default cleaner
+      expect(await f.forceLogCleanup()).to.include({ filesDeleted: 2, errors: 0 });
+      await Promise.all([stat(server), stat(appRotated)]);
+      await Promise.all([gone(rotated), gone(otel)]);
+    });
+
+    it('cleans perflog\'s own files in the logDir in use when no patterns are given', async () => {
+      const own = await writeFileAged(baseDir, 'var/perf/tool_metrics.log.1', { days: 60 });
+      const app = await writeFileAged(baseDir, 'var/perf/app.log', { days: 60 });
+      expect(await factory({ logDir: 'var/perf' }).forceLogCleanup()).to.include({ filesDeleted: 1, errors: 0 });
+      await gone(own);
+      await stat(app);
     });
 
     it('writes the run record through the factory, as module log_cleaner', async () => {
@@ -51,12 +71,12 @@ describe('PerformanceMonitorFactory (cleanup members)', () => {
       expect(cleaner.config).to.include({ enabled: false, retentionDays: 10, dryRun: true });
       expect(f.setupLogCleaner({ retentionDays: 3 }).config).to.include({ retentionDays: 3, dryRun: true });
       expect(f.getScheduledCleaner().cleaner.config).to.include({ retentionDays: 3, dryRun: true });
-      await writeFileAged(baseDir, 'logs/four-days.log', { days: 4 });
+      await writeFileAged(baseDir, 'logs/four-days_metrics.log', { days: 4 });
       expect(await f.forceLogCleanup()).to.include({ filesDeleted: 1, dryRun: true });
     });
 
     it('runs the new cleaner after a run of the previous one, rather than joining it', async () => {
-      await writeFileAged(baseDir, 'logs/old.log', { days: 40 });
+      await writeFileAged(baseDir, 'logs/old_metrics.log', { days: 40 });
       const f = factory();
       f.createMonitor('tool'); // starts the service: a real run begins in the background
       f.setupLogCleaner({ dryRun: true, logPatterns: ['logs/*.txt'] });
@@ -83,7 +103,7 @@ describe('PerformanceMonitorFactory (cleanup members)', () => {
 
   describe('getScheduledCleaner()', () => {
     it('is one service, started by the first createMonitor() when enabled and stopped by shutdown()', async () => {
-      await writeFileAged(baseDir, 'logs/old.log', { days: 40 });
+      await writeFileAged(baseDir, 'logs/old_metrics.log', { days: 40 });
       const f = factory();
       const service = f.getScheduledCleaner();
       expect(service).to.be.instanceOf(LogCleanupService);
@@ -92,7 +112,7 @@ describe('PerformanceMonitorFactory (cleanup members)', () => {
       f.createMonitor('checkpoint');
       expect(service.isRunning).to.equal(true);
       await service.runNow(); // the first run, started in the background
-      await gone(join(baseDir, 'logs/old.log'));
+      await gone(join(baseDir, 'logs/old_metrics.log'));
       await f.shutdown();
       expect(service.isRunning).to.equal(false);
     });

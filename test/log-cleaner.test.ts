@@ -1,14 +1,15 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import fg from 'fast-glob';
-import { chmod, lstat, lutimes, mkdir, mkdtemp, readFile, rm, stat, symlink } from 'node:fs/promises';
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmod, lstat, lutimes, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DEFAULT_CLEANUP_CONFIG, LogCleaner, PerflogConfigError, PerformanceMonitorFactory,
 } from '../src/index.js';
 import type { CleanupResult, MetricLogWriter } from '../src/index.js';
-import { age, fixture, runNode, snapshot, writeFileAged } from './helpers/files.js';
+import { age, fixture, runNode, snapshot, startNode, writeFileAged } from './helpers/files.js';
 
 const DAY_MS = 86_400_000;
 
@@ -126,15 +127,37 @@ describe('LogCleaner', () => {
     });
 
     it('skips files whose folder resolves outside the base directory (a symlinked log folder)', async () => {
-      await writeFileAged(outside, 'real-logs/old.log', { days: 40 });
+      await writeFileAged(outside, 'real-logs/old_metrics.log', { days: 40 });
       await symlink(join(outside, 'real-logs'), join(baseDir, 'logs'));
       const result = await cleaner().cleanupLogs();
       expect(result).to.include({ filesMatched: 1, filesDeleted: 0, filesSkipped: 1, errors: 0 });
-      await stat(join(outside, 'real-logs/old.log'));
+      await stat(join(outside, 'real-logs/old_metrics.log'));
+    });
+
+    it('deletes nothing outside the base directory while a racer swaps a folder for a symlink to an outside one', async () => {
+      const count = 2000;
+      const old = new Date(Date.now() - 40 * DAY_MS);
+      for (const dir of [join(baseDir, 'logs/sub'), outside]) {
+        mkdirSync(dir, { recursive: true });
+        for (let i = 0; i < count; i++) {
+          writeFileSync(join(dir, `f${i}.log.1`), 'x');
+          utimesSync(join(dir, `f${i}.log.1`), old, old);
+        }
+      }
+      const stopFile = join(recordsDir, 'stop');
+      const racer = startNode(fixture('symlink-racer.ts'), [join(baseDir, 'logs/sub'), outside, stopFile]);
+      await racer.line('ready');
+      const result = await cleaner({ logPatterns: ['logs/**/*.log.*'] }).cleanupLogs();
+      await writeFile(stopFile, '');
+      const { code, stdout } = await racer.done;
+      expect(code).to.equal(0);
+      expect(Number(stdout.trim().split('\n').at(-1))).to.be.greaterThan(1); // the swaps ran during the cleanup
+      expect(await readdir(outside)).to.have.length(count);
+      expect(result.filesDeleted).to.be.at.most(count);
     });
 
     it('treats a file that vanishes mid-run as no error: two concurrent runs delete each file once', async () => {
-      for (let i = 0; i < 300; i++) await writeFileAged(baseDir, `logs/f${i}.log`, { days: 40, content: 'z' });
+      for (let i = 0; i < 300; i++) await writeFileAged(baseDir, `logs/f${i}_metrics.log`, { days: 40, content: 'z' });
       const [a, b] = await Promise.all([cleaner().cleanupLogs(), cleaner().cleanupLogs()]);
       expect(a.errors + b.errors).to.equal(0);
       expect(a.filesDeleted + b.filesDeleted).to.equal(300);
@@ -180,7 +203,7 @@ describe('LogCleaner', () => {
     });
 
     it('writes one log_cleanup record per run with its counts', async () => {
-      await writeFileAged(baseDir, 'logs/old.log', { days: 40, content: 'q'.repeat(42) });
+      await writeFileAged(baseDir, 'logs/old_metrics.log', { days: 40, content: 'q'.repeat(42) });
       await cleaner({ dryRun: true }).cleanupLogs();
       await cleaner().cleanupLogs();
       await records.flush();

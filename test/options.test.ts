@@ -12,8 +12,21 @@ describe('resolveOptions()', () => {
     expect(resolved.baseDir).to.equal('/srv/app');
     expect(resolved.logDir).to.equal('/srv/app/metrics');
     expect(resolved.file).to.deep.equal({ enabled: true, fileName: '{module}_metrics.log', maxSizeMb: 5, rotateInterval: 'daily', sync: true });
-    expect(resolved.cleanup).to.deep.equal(DEFAULT_CLEANUP_CONFIG);
+    // with no patterns given, the cleaner's defaults are perflog's own files, in the logDir in use
+    const ownFiles = ['metrics/*_metrics.log', 'metrics/*_metrics.log.*', 'metrics/otel/*.log', 'metrics/otel/*.log.*'];
+    expect(resolved.cleanup).to.deep.equal({ ...DEFAULT_CLEANUP_CONFIG, logPatterns: ownFiles });
     expect(Object.isFrozen(resolved) && Object.isFrozen(resolved.file)).to.equal(true);
+  });
+
+  it('defaults the cleanup patterns to perflog\'s own files in logDir, and keeps patterns that are given', () => {
+    expect(DEFAULT_CLEANUP_CONFIG.logPatterns).to.deep.equal(['logs/*_metrics.log', 'logs/*_metrics.log.*', 'logs/otel/*.log', 'logs/otel/*.log.*']);
+    expect(resolveOptions({ options: { baseDir: '/srv/app' } }).cleanup.logPatterns).to.deep.equal(DEFAULT_CLEANUP_CONFIG.logPatterns);
+    expect(resolveOptions({ options: { baseDir: '/srv/app', logDir: 'var/[perf]' } }).cleanup.logPatterns[0]).to.equal('var/\\[perf\\]/*_metrics.log');
+    expect(resolveOptions({ options: { baseDir: '/srv/app', logDir: '/srv/app' } }).cleanup.logPatterns[0]).to.equal('*_metrics.log');
+    // a logDir outside the base cannot be cleaned: the patterns stay those of logs/
+    expect(resolveOptions({ options: { baseDir: '/srv/app', logDir: '/var/log/app' } }).cleanup.logPatterns).to.deep.equal(DEFAULT_CLEANUP_CONFIG.logPatterns);
+    const given = resolveOptions({ options: { logDir: 'metrics' } }, { options: { cleanup: { logPatterns: ['logs/*.log'] } } });
+    expect(given.cleanup.logPatterns).to.deep.equal(['logs/*.log']);
   });
 
   it('names the option, what was expected and what was given', () => {
@@ -27,6 +40,32 @@ describe('resolveOptions()', () => {
       [{ file: { colour: 'red' } }, /file\.colour must be one of the known keys/],
     ];
     for (const [options, message] of cases) expect(() => resolveOptions({ options: options })).to.throw(PerflogConfigError, message);
+  });
+});
+
+describe('resolveOptions() and secrets', () => {
+  const messageOf = (options: object): string => {
+    try {
+      resolveOptions({ options });
+    } catch (error) {
+      expect(error).to.be.instanceOf(PerflogConfigError);
+      return (error as Error).message;
+    }
+    return expect.fail('no error');
+  };
+
+  it('names a bad header by its key and never prints a header value', () => {
+    const message = messageOf({ otlp: { headers: { Authorization: 'Bearer s3cr3t', 'x-retries': 5 } } });
+    expect(message).to.equal('otlp.headers.x-retries must be a string (got a number)');
+    expect(messageOf({ otlp: { headers: ['Authorization: Bearer s3cr3t'] } })).to.equal('otlp.headers must be an object of string values (got an array)');
+  });
+
+  it('prints a bad endpoint without its credentials', () => {
+    for (const endpoint of ['ftp://user:s3cr3t@collector/v1/logs', 'user:s3cr3t@collector:4318']) {
+      const message = messageOf({ otlp: { endpoint } });
+      expect(message).to.match(/^otlp\.endpoint must be an http\(s\) URL \(got '(ftp:\/\/)?\*\*\*@collector/);
+      expect(message).not.to.include('s3cr3t');
+    }
   });
 });
 

@@ -44,7 +44,7 @@ describe('LogCleanupService', () => {
     });
 
     it('runs a first cleanup at once, then schedules the next after checkIntervalHours', async () => {
-      await writeFileAged(baseDir, 'logs/old.log', { days: 40 });
+      await writeFileAged(baseDir, 'logs/old_metrics.log', { days: 40 });
       const started = service({ checkIntervalHours: 2 });
       const before = Date.now();
       started.start();
@@ -52,7 +52,7 @@ describe('LogCleanupService', () => {
       const next = started.nextRunAt!.getTime();
       expect(next).to.be.at.least(before + 2 * 3_600_000).and.at.most(Date.now() + 2 * 3_600_000);
       await started.runNow(); // joins the first run
-      await stat(join(baseDir, 'logs/old.log')).then(() => expect.fail('the expired file is still there'), () => undefined);
+      await stat(join(baseDir, 'logs/old_metrics.log')).then(() => expect.fail('the expired file is still there'), () => undefined);
       started.start(); // a second start() changes nothing
       expect(started.nextRunAt!.getTime()).to.equal(next);
     });
@@ -76,7 +76,7 @@ describe('LogCleanupService', () => {
 
   describe('runNow()', () => {
     it('runs whatever enabled says, and a second caller joins the run in progress', async () => {
-      await writeFileAged(baseDir, 'logs/old.log', { days: 40, content: 'abc' });
+      await writeFileAged(baseDir, 'logs/old_metrics.log', { days: 40, content: 'abc' });
       const disabled = service({ enabled: false });
       const first = disabled.runNow();
       expect(disabled.runNow()).to.equal(first);
@@ -95,20 +95,20 @@ describe('LogCleanupService', () => {
     });
 
     it('skips a real run while another live process holds the lock, but not a dry run', async () => {
-      await writeFileAged(baseDir, 'logs/old.log', { days: 40 });
+      await writeFileAged(baseDir, 'logs/old_metrics.log', { days: 40 });
       await mkdir(join(baseDir, 'lock'), { recursive: true });
       const release = acquireLease(lockPath, 10_000, () => undefined)!;
       try {
         expect(await service().runNow()).to.include({ filesDeleted: 0, filesMatched: 0, errors: 0 });
         expect(await service({ dryRun: true }).runNow()).to.include({ filesDeleted: 1, dryRun: true });
-        await stat(join(baseDir, 'logs/old.log'));
+        await stat(join(baseDir, 'logs/old_metrics.log'));
       } finally {
         release();
       }
     });
 
     it('takes over a lock left by a process that died, at once', async () => {
-      await writeFileAged(baseDir, 'logs/old.log', { days: 40 });
+      await writeFileAged(baseDir, 'logs/old_metrics.log', { days: 40 });
       await mkdir(join(baseDir, 'lock'), { recursive: true });
       const deadPid = spawnSync(process.execPath, ['-e', '']).pid;
       await writeFile(lockPath, `${deadPid} 0 ${hostname()} 1-1\n`);
@@ -117,7 +117,7 @@ describe('LogCleanupService', () => {
     });
 
     it('takes over a lock not refreshed for 10 s (a holder on another host, or frozen)', async () => {
-      await writeFileAged(baseDir, 'logs/old.log', { days: 40 });
+      await writeFileAged(baseDir, 'logs/old_metrics.log', { days: 40 });
       await mkdir(join(baseDir, 'lock'), { recursive: true });
       await writeFile(lockPath, '1 0 another-host 1-1\n');
       const longAgo = new Date(Date.now() - 60_000);
@@ -130,7 +130,7 @@ describe('LogCleanupService', () => {
     it('deletes each expired file once when two processes run the service at once', async () => {
       const count = 400;
       for (let i = 0; i < count; i++) await writeFileAged(baseDir, `logs/d${i % 7}/f${i}.log`, { days: 40, content: 'x'.repeat(10) });
-      await writeFileAged(baseDir, 'logs/fresh.log', { days: 1 });
+      await writeFileAged(baseDir, 'logs/fresh_metrics.log', { days: 1 });
       const children = await Promise.all([0, 1].map(() => runNode(fixture('cleanup-service.ts'), [baseDir, 'run'])));
       const results = children.map((child) => {
         expect(child.code, child.stderr).to.equal(0);
@@ -140,15 +140,15 @@ describe('LogCleanupService', () => {
       expect(results.map((r) => r.errors)).to.deep.equal([0, 0]);
       expect(results[0]!.filesDeleted + results[1]!.filesDeleted).to.equal(count);
       expect(results[0]!.bytesFreed + results[1]!.bytesFreed).to.equal(count * 10);
-      expect((await fg('logs/**/*.log', { cwd: baseDir })).sort()).to.deep.equal(['logs/fresh.log', 'logs/log_cleaner_metrics.log']);
+      expect((await fg('logs/**/*.log', { cwd: baseDir })).sort()).to.deep.equal(['logs/fresh_metrics.log', 'logs/log_cleaner_metrics.log']);
     });
 
     it('lets a process that only started the service exit by itself', async () => {
-      await writeFileAged(baseDir, 'logs/old.log', { days: 40 });
+      await writeFileAged(baseDir, 'logs/old_metrics.log', { days: 40 });
       const child = await runNode(fixture('cleanup-service.ts'), [baseDir, 'start-only']);
       expect(child.stdout).to.equal('started true\n');
       expect({ code: child.code, signal: child.signal }).to.deep.equal({ code: 0, signal: null });
-      expect(await fg('logs/*.log', { cwd: baseDir })).to.not.include('logs/old.log');
+      expect(await fg('logs/*.log', { cwd: baseDir })).to.not.include('logs/old_metrics.log');
     });
   });
 });

@@ -6,17 +6,9 @@ import { join } from 'node:path';
 import type { PerflogError } from '../errors.js';
 import { rateLimitedReporter } from '../errors.js';
 import { FileExporter } from '../exporters/file-exporter.js';
+import { activeFileName } from '../exporters/file-names.js';
 import type { PerflogStats, ResolvedPerflogOptions } from '../interfaces.js';
 import type { RecordMeta, RecordSink } from './record-sink.js';
-
-/**
- * A module name as it may appear in a file name: anything but letters, digits, `.`, `_` and `-` becomes `_`, and a
- * leading dot is escaped, so no module can name a path outside the log directory or a hidden file.
- */
-export function fileSafe(module: string): string {
-  const safe = module.replace(/[^\w.-]/g, '_');
-  return safe === '' || safe.startsWith('.') ? `_${safe}` : safe;
-}
 
 /** Writes each record into its module's file; write failures are counted by the exporters and reported rate-limited. */
 export class FileSink implements RecordSink {
@@ -57,7 +49,7 @@ export class FileSink implements RecordSink {
     if (file === undefined) {
       const options = this.#options;
       file = new FileExporter({
-        path: join(options.logDir, options.file.fileName.replaceAll('{module}', fileSafe(module))),
+        path: join(options.logDir, activeFileName(options.file.fileName, module)),
         sync: options.file.sync,
         maxBytes: options.file.maxSizeMb * 1024 * 1024,
         rotateInterval: options.file.rotateInterval,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli.js';
 import type { CleanupResult } from '../../src/index.js';
-import { writeFileAged } from '../helpers/files.js';
+import { ALIAS_BOMB, writeFileAged } from '../helpers/files.js';
 
 describe('perflog cleanup', () => {
   let cwd: string;
@@ -21,8 +21,8 @@ describe('perflog cleanup', () => {
     err = '';
     saved = process.env['PERFLOG_CONFIG'];
     delete process.env['PERFLOG_CONFIG'];
-    await writeFileAged(cwd, 'logs/old.log', { days: 40, content: 'a'.repeat(3000) });
-    await writeFileAged(cwd, 'logs/fresh.log', { days: 1 });
+    await writeFileAged(cwd, 'logs/old_metrics.log', { days: 40, content: 'a'.repeat(3000) });
+    await writeFileAged(cwd, 'logs/fresh_metrics.log', { days: 1 });
   });
 
   afterEach(async () => {
@@ -36,7 +36,7 @@ describe('perflog cleanup', () => {
     expect(Object.keys(result).sort()).to.deep.equal(['bytesFreed', 'dryRun', 'durationMs', 'errors', 'filesDeleted', 'filesMatched', 'filesSkipped']);
     expect(result).to.include({ filesDeleted: 1, bytesFreed: 3000, errors: 0, dryRun: false, filesMatched: 2, filesSkipped: 0 });
     expect(out.trim().split('\n')).to.have.length(1);
-    await stat(join(cwd, 'logs/old.log')).then(() => expect.fail('not deleted'), () => undefined);
+    await stat(join(cwd, 'logs/old_metrics.log')).then(() => expect.fail('not deleted'), () => undefined);
   });
 
   it('prints a table in human units and deletes nothing with --dry-run', async () => {
@@ -44,7 +44,7 @@ describe('perflog cleanup', () => {
     expect(out).to.match(/dry run/);
     expect(out).to.match(/files would be deleted\s+1/);
     expect(out).to.match(/space to free\s+2\.9 KB/);
-    await stat(join(cwd, 'logs/old.log'));
+    await stat(join(cwd, 'logs/old_metrics.log'));
   });
 
   it('finds configs/monitoring_logging.yaml under the working directory without --config', async () => {
@@ -55,10 +55,10 @@ describe('perflog cleanup', () => {
   });
 
   it('reads --config, relative to the working directory, and runs even when cleanup is disabled there', async () => {
-    await writeFile(join(cwd, 'mine.yaml'), 'log_cleanup:\n  enabled: false\n  log_patterns: ["logs/fresh.*"]\n  retention_days: 0.5\n');
+    await writeFile(join(cwd, 'mine.yaml'), 'log_cleanup:\n  enabled: false\n  log_patterns: ["logs/fresh_*"]\n  retention_days: 0.5\n');
     expect(await run('--config', 'mine.yaml', '--format', 'json')).to.equal(0);
     expect(JSON.parse(out)).to.include({ filesDeleted: 1, filesMatched: 1 });
-    await stat(join(cwd, 'logs/old.log'));
+    await stat(join(cwd, 'logs/old_metrics.log'));
   });
 
   it('exits 2 with the file, key and expectation on stderr for an invalid config file', async () => {
@@ -68,12 +68,18 @@ describe('perflog cleanup', () => {
     expect(out).to.equal('');
   });
 
+  it('exits 2 naming the file for a config file that cannot be parsed (an alias bomb)', async () => {
+    await writeFile(join(cwd, 'bomb.yaml'), ALIAS_BOMB);
+    expect(await run('--config', 'bomb.yaml')).to.equal(2);
+    expect(err).to.include(`${join(cwd, 'bomb.yaml')}: (document) must be valid YAML`);
+  });
+
   it('exits 2 for a missing config file, an unknown flag or a bad --format', async () => {
     expect(await run('--config', 'nope.yaml')).to.equal(2);
     expect(await run('--force')).to.equal(2);
     expect(await run('--format', 'xml')).to.equal(2);
     expect(err).to.include('--format must be "table" or "json"');
-    await stat(join(cwd, 'logs/old.log'));
+    await stat(join(cwd, 'logs/old_metrics.log'));
   });
 
   it('exits 1 when the run fails (the log folder is a file, so the lock cannot be taken)', async () => {

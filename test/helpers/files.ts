@@ -7,6 +7,11 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const DAY_MS = 86_400_000;
+
+/** Nine levels of nine aliases each: 9^9 strings once expanded. */
+export const ALIAS_BOMB = ['a: &a ["x","x","x","x","x","x","x","x","x"]',
+  ...[...'bcdefghi'].map((name, i) => `${name}: &${name} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`)].join('\n') + '\n';
+
 /** tsx's loader, by absolute URL: children may run in a folder without node_modules. */
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
@@ -60,4 +65,35 @@ export function runNode(script: string, args: string[], options: SpawnOptions = 
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+}
+
+/** A running `node --import tsx <script>`: `line(text)` resolves once it prints that line; `done` once it exits. */
+export interface RunningChild { line: (text: string) => Promise<void>; done: Promise<ChildResult> }
+
+/** Starts `node --import tsx <script> ...args` without waiting for it. */
+export function startNode(script: string, args: string[], options: SpawnOptions = {}): RunningChild {
+  const child = spawn(process.execPath, ['--import', TSX, script, ...args], { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const waiting: Array<{ text: string; resolve: () => void }> = [];
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    for (const wait of waiting.splice(0)) {
+      if (stdout.split('\n').includes(wait.text)) wait.resolve();
+      else waiting.push(wait);
+    }
+  });
+  child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  const done = new Promise<ChildResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      for (const wait of waiting.splice(0)) wait.resolve();
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  const line = (text: string) => new Promise<void>((resolve) => {
+    if (stdout.split('\n').includes(text)) resolve();
+    else waiting.push({ text, resolve });
+  });
+  return { line, done };
 }
