@@ -29,7 +29,8 @@ export type DropReason =
   | 'out_of_range'
   | 'record_too_large'
   | 'reserved_attribute'
-  | 'shutdown';
+  | 'shutdown'
+  | 'instrumentation_failed';
 
 /**
  * Describes one dropped record: handed to `onError`, or thrown (as its `cause`'s kind) with `strict: true`.

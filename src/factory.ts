@@ -7,6 +7,7 @@ import { CheckpointPerformanceMonitor } from './implementations/checkpoint-monit
 import { LlmPerformanceMonitor } from './implementations/llm-monitor.js';
 import { ToolPerformanceMonitor } from './implementations/tool-monitor.js';
 import { WorkflowPerformanceMonitor } from './implementations/workflow-monitor.js';
+import type { PerflogRecordError } from './errors.js';
 import type {
   CleanupResult, LogCleanupConfig, MetricLogWriter, PerflogOptions, PerflogStats, PerformanceMonitor, ResolvedPerflogOptions,
 } from './interfaces.js';
@@ -17,6 +18,14 @@ import { LOCK_NAME, LogCleanupService } from './scheduler.js';
 
 /** Builds a monitor of one type around the factory's writer for that type. */
 export type MonitorMaker<M extends PerformanceMonitor = PerformanceMonitor> = (writer: MetricLogWriter) => M;
+
+/**
+ * @internal A call an adapter has started and not yet recorded (a stream still open, a response not yet parsed).
+ * `settle` records it now if it is idle (nobody is waiting on it) or, with `isShutdown`, whatever its state.
+ */
+export interface PendingCall {
+  settle(isShutdown: boolean): void;
+}
 
 /** The built-in monitor types and their classes. */
 export interface BuiltinMonitors {
@@ -51,6 +60,7 @@ export class PerformanceMonitorFactory {
   #cleaner: LogCleaner | undefined;
   #cleanupService: LogCleanupService | undefined;
   #cleanupStartChecked = false;
+  readonly #pendingCalls = new Set<PendingCall>();
 
   /**
    * Builds an independent factory from `options` merged over the standard `OTEL_EXPORTER_OTLP_*` and resource
@@ -229,6 +239,7 @@ export class PerformanceMonitorFactory {
    * `otlp.timeoutMillis` + 0.5 s even when the collector never answers (what is left stays in the files).
    */
   flush(): Promise<void> {
+    this.#settlePendingCalls(false);
     return this.#pipeline.flush();
   }
 
@@ -239,7 +250,33 @@ export class PerformanceMonitorFactory {
    */
   shutdown(): Promise<void> {
     this.#cleanupService?.stop();
+    this.#settlePendingCalls(true);
     return this.#pipeline.shutdown();
+  }
+
+  /** @internal Adapters register a call until it is recorded, so `flush()` / `shutdown()` record abandoned ones. */
+  trackPendingCall(call: PendingCall): void {
+    this.#pendingCalls.add(call);
+  }
+
+  /** @internal The call was recorded. */
+  untrackPendingCall(call: PendingCall): void {
+    this.#pendingCalls.delete(call);
+  }
+
+  /** @internal Counts and reports a record an adapter could not make (a failure inside perflog), like a bad record. */
+  dropRecord(error: PerflogRecordError): void {
+    this.#pipeline.drop(error);
+  }
+
+  #settlePendingCalls(isShutdown: boolean): void {
+    for (const call of [...this.#pendingCalls]) {
+      try {
+        call.settle(isShutdown);
+      } catch (error) {
+        diag.error('perflog: recording a pending call failed', error);
+      }
+    }
   }
 
   /** @internal The resolved options (tests, CLI). */

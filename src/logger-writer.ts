@@ -2,6 +2,7 @@
  * The hot path: a call becomes one OpenTelemetry-shaped record, encoded once as a JSON line, handed to the sinks.
  * Synchronous; never throws into the app unless `strict` is on.
  */
+import type { SpanContext } from '@opentelemetry/api';
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { DropReason } from './errors.js';
 import { PerflogRecordError } from './errors.js';
@@ -118,14 +119,11 @@ export class ModuleMetricWriter implements MetricLogWriter {
     if (error !== undefined) line += `,"error":${encodeString(error)}`;
     let traceId: string | undefined;
     let spanId: string | undefined;
-    const span = trace.getActiveSpan();
-    if (span !== undefined) {
-      const context = span.spanContext();
-      if (isSpanContextValid(context)) {
-        traceId = context.traceId;
-        spanId = context.spanId;
-        line += `,"trace_id":"${traceId}","span_id":"${spanId}"`;
-      }
+    const context = recordSpanContext.current ?? trace.getActiveSpan()?.spanContext();
+    if (context !== undefined && isSpanContextValid(context)) {
+      traceId = context.traceId;
+      spanId = context.spanId;
+      line += `,"trace_id":"${traceId}","span_id":"${spanId}"`;
     }
     line += '}\n';
     // a line's bytes are between its length and three times it: only a long one is measured
@@ -202,6 +200,12 @@ class WriterMeta implements RecordMeta {
 }
 
 const EMPTY_INPUT: MetricInput = Object.freeze({ metricType: 'counter', operation: '', measure: 0 });
+
+/**
+ * @internal The ids a record is written with instead of the active span's: `PerflogSpanProcessor` records an ended
+ * span with that span's own ids, which need not be active (nor any context manager registered).
+ */
+export const recordSpanContext: { current: SpanContext | undefined } = { current: undefined };
 
 /** The last millisecond seen and its encoding: records made in the same millisecond share one number-to-text. */
 const clock = { ms: -1, text: '' };

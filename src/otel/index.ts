@@ -4,3 +4,5 @@
 export { PERFLOG_SCOPE_NAME } from '../record-attributes.js';
 export { PerflogFileLogRecordExporter } from './file-log-record-exporter.js';
 export type { FileExportResult, PerflogFileLogRecordExporterOptions } from './file-log-record-exporter.js';
+export { PerflogSpanProcessor } from './span-processor.js';
+export type { PerflogSpanProcessorOptions, EndedSpanLike } from './span-processor.js';

@@ -1,0 +1,116 @@
+/**
+ * One language-model call in flight: it writes exactly one `llm_call` record, however the call ends (response,
+ * error, early exit, abort, or abandonment noticed by `flush()` / `shutdown()`).
+ */
+import { performance } from 'node:perf_hooks';
+import type { PendingCall } from '../factory.js';
+import type { AttributeValue } from '../interfaces.js';
+import type { AdapterMonitors } from './shared.js';
+import { UNKNOWN, errorName, isAbortError, reportFailure } from './shared.js';
+import type { TokenUsage } from './tokens.js';
+
+/** How a call ended, for `LlmCall.end()`. */
+export interface CallOutcome {
+  /** The error the call failed with (its class name and HTTP status become `error`). */
+  error?: unknown;
+  /** An error type reported inside a successful response (Responses `response.failed`, Anthropic `error`). */
+  errorType?: string | undefined;
+  /** The app stopped reading, aborted, or abandoned the stream. */
+  aborted?: boolean;
+}
+
+/** The record of one call, written once. */
+export class LlmCall implements PendingCall {
+  /** The model: the response's once known, else the request's. */
+  model: string;
+  readonly provider: string;
+  /** Whether the call returns a stream (adds `stream: true` and `time_to_first_token`). */
+  isStream = false;
+  /** Whether something is in flight (the request, or a stream's `next()`): `flush()` leaves such a call alone. */
+  isBusy = true;
+  usage: TokenUsage | undefined;
+  /** An error type reported inside a successful response (a stream's error event); the call then fails. */
+  failure: string | undefined;
+  readonly #monitors: AdapterMonitors;
+  readonly #startMs = performance.now();
+  #firstOutputMs: number | undefined;
+  #isDone = false;
+
+  constructor(monitors: AdapterMonitors, provider: string, requestModel: unknown) {
+    this.#monitors = monitors;
+    this.provider = provider;
+    this.model = typeof requestModel === 'string' && requestModel !== '' ? requestModel : UNKNOWN;
+    monitors.factory.trackPendingCall(this);
+  }
+
+  /** Whether the record was written. */
+  get isDone(): boolean {
+    return this.#isDone;
+  }
+
+  /** Takes the response's model when it names one. */
+  setModel(model: unknown): void {
+    if (typeof model === 'string' && model !== '') this.model = model;
+  }
+
+  /** Whether output arrived (a stream's first output chunk was seen). */
+  get hasOutput(): boolean {
+    return this.#firstOutputMs !== undefined;
+  }
+
+  /** Notes that output arrived now (the first call fixes `time_to_first_token`). */
+  markOutput(): void {
+    this.#firstOutputMs ??= performance.now();
+  }
+
+  /**
+   * Writes the record (once; later calls do nothing). `timing` replaces perflog's own clock with the library's
+   * (seconds), for libraries that measure their calls themselves.
+   */
+  end(outcome?: CallOutcome, timing?: { durationSeconds: number; firstOutputSeconds: number | undefined }): void {
+    if (this.#isDone) return;
+    this.#isDone = true;
+    const monitors = this.#monitors;
+    try {
+      monitors.factory.untrackPendingCall(this);
+      const nowMs = performance.now();
+      const errorType = outcome?.errorType ?? this.failure;
+      const failed = outcome?.error !== undefined || errorType !== undefined;
+      let attributes: Record<string, AttributeValue> | undefined;
+      const usage = this.usage;
+      const isAborted = outcome?.aborted === true || isAbortError(outcome?.error);
+      if (this.isStream || isAborted || usage?.cachedTokens !== undefined || usage?.reasoningTokens !== undefined) {
+        attributes = {};
+        if (this.isStream) attributes['stream'] = true;
+        if (isAborted) attributes['aborted'] = true;
+        if (usage?.cachedTokens !== undefined) attributes['cached_tokens'] = usage.cachedTokens;
+        if (usage?.reasoningTokens !== undefined) attributes['reasoning_tokens'] = usage.reasoningTokens;
+      }
+      monitors.llm.recordLlmCall({
+        model: this.model,
+        provider: this.provider,
+        responseTime: timing?.durationSeconds ?? (nowMs - this.#startMs) / 1000,
+        promptTokens: usage?.promptTokens,
+        completionTokens: usage?.completionTokens,
+        totalTokens: usage?.totalTokens,
+        timeToFirstToken: !this.isStream ? undefined : timing !== undefined ? timing.firstOutputSeconds
+          : this.#firstOutputMs !== undefined ? (this.#firstOutputMs - this.#startMs) / 1000 : undefined,
+        success: !failed,
+        error: errorType ?? (outcome?.error !== undefined ? errorName(outcome.error) : undefined),
+        attributes,
+      });
+    } catch (error) {
+      reportFailure(() => monitors.factory, 'llm_call', error);
+    }
+  }
+
+  /** Counts and reports a failure inside perflog while observing this call (never throws). */
+  reportInternalFailure(error: unknown): void {
+    reportFailure(() => this.#monitors.factory, 'llm_call', error);
+  }
+
+  /** `flush()` records an idle call (a stream nobody reads, a response nobody parses); `shutdown()` records any. */
+  settle(isShutdown: boolean): void {
+    if (isShutdown || !this.isBusy) this.end({ aborted: this.isStream || this.isBusy });
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Marks the calls an adapter records, so `PerflogSpanProcessor` skips the GenAI span the instrumented SDK (or another
+ * instrumentation of it) starts for the same call: one record per call, across adapters.
+ */
+import type { Context } from '@opentelemetry/api';
+import { context, createContextKey } from '@opentelemetry/api';
+
+const RECORDED_CALL = createContextKey('perflog recorded call');
+/** How many adapter calls are starting synchronously right now (spans started inside them belong to them). */
+let startingCalls = 0;
+
+/**
+ * Starts an instrumented call: `start` runs with a mark both synchronous (no context manager needed) and in the
+ * OpenTelemetry context (for SDKs that start their span later, when a context manager is registered).
+ */
+export function startRecordedCall<T>(start: () => T): T {
+  startingCalls++;
+  try {
+    return context.with(context.active().setValue(RECORDED_CALL, true), start);
+  } finally {
+    startingCalls--;
+  }
+}
+
+/** Whether a span starting now, under `parentContext`, belongs to a call an adapter already records. */
+export function isRecordedByAdapter(parentContext: Context): boolean {
+  return startingCalls > 0 || parentContext.getValue(RECORDED_CALL) === true;
+}

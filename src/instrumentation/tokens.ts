@@ -1,0 +1,85 @@
+/**
+ * The one token mapping (SPEC 10): `prompt_tokens` counts every input token (cached ones included),
+ * `completion_tokens` every output token (reasoning included), `total_tokens` their sum when the provider gives no
+ * total; `cached_tokens` and `reasoning_tokens` only when the provider reports them. Usage is only ever read from the
+ * provider, never estimated.
+ */
+
+/** Token counts of one call as perflog writes them; a field the provider did not report is `undefined`. */
+export interface TokenUsage {
+  promptTokens: number | undefined;
+  completionTokens: number | undefined;
+  totalTokens: number | undefined;
+  cachedTokens: number | undefined;
+  reasoningTokens: number | undefined;
+}
+
+/** A whole number >= 0, else `undefined` (a provider's odd value is left out rather than failing the record). */
+export function count(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
+function field(object: unknown, key: string): unknown {
+  return typeof object === 'object' && object !== null ? (object as Record<string, unknown>)[key] : undefined;
+}
+
+function sum(...values: Array<number | undefined>): number | undefined {
+  let total: number | undefined;
+  for (const value of values) if (value !== undefined) total = (total ?? 0) + value;
+  return total;
+}
+
+/** Builds a usage; `totalTokens` defaults to prompt + completion when both are known. */
+export function tokenUsage(
+  promptTokens: number | undefined, completionTokens: number | undefined, totalTokens?: number,
+  cachedTokens?: number, reasoningTokens?: number,
+): TokenUsage {
+  const total = totalTokens ?? (promptTokens !== undefined && completionTokens !== undefined ? promptTokens + completionTokens : undefined);
+  return { promptTokens, completionTokens, totalTokens: total, cachedTokens, reasoningTokens };
+}
+
+/** OpenAI chat completions `usage` (non-streamed, or the `include_usage` chunk). */
+export function openAIChatUsage(usage: unknown): TokenUsage | undefined {
+  if (typeof usage !== 'object' || usage === null) return undefined;
+  return tokenUsage(
+    count(field(usage, 'prompt_tokens')), count(field(usage, 'completion_tokens')), count(field(usage, 'total_tokens')),
+    count(field(field(usage, 'prompt_tokens_details'), 'cached_tokens')),
+    count(field(field(usage, 'completion_tokens_details'), 'reasoning_tokens')),
+  );
+}
+
+/** OpenAI Responses API `usage`. */
+export function openAIResponsesUsage(usage: unknown): TokenUsage | undefined {
+  if (typeof usage !== 'object' || usage === null) return undefined;
+  return tokenUsage(
+    count(field(usage, 'input_tokens')), count(field(usage, 'output_tokens')), count(field(usage, 'total_tokens')),
+    count(field(field(usage, 'input_tokens_details'), 'cached_tokens')),
+    count(field(field(usage, 'output_tokens_details'), 'reasoning_tokens')),
+  );
+}
+
+/**
+ * Anthropic `usage`: prompt = input + cache read + cache creation; cached = cache read; reasoning = thinking tokens.
+ * `base` (a stream's `message_start` usage) fills any field `usage` leaves null: `message_delta` usage is cumulative,
+ * so the last event's values count, never a sum of events.
+ */
+export function anthropicUsage(usage: unknown, base?: unknown): TokenUsage | undefined {
+  if ((typeof usage !== 'object' || usage === null) && (typeof base !== 'object' || base === null)) return undefined;
+  const pick = (key: string): number | undefined => count(field(usage, key)) ?? count(field(base, key));
+  const input = pick('input_tokens');
+  const cacheRead = pick('cache_read_input_tokens');
+  const cacheCreation = pick('cache_creation_input_tokens');
+  const thinking = count(field(field(usage, 'output_tokens_details'), 'thinking_tokens'))
+    ?? count(field(field(base, 'output_tokens_details'), 'thinking_tokens'));
+  return tokenUsage(sum(input, cacheRead, cacheCreation), pick('output_tokens'), undefined, cacheRead, thinking);
+}
+
+/** AI SDK `LanguageModelUsage` (its input and output counts already include cached and reasoning tokens). */
+export function aiSdkUsage(usage: unknown): TokenUsage | undefined {
+  if (typeof usage !== 'object' || usage === null) return undefined;
+  return tokenUsage(
+    count(field(usage, 'inputTokens')), count(field(usage, 'outputTokens')), count(field(usage, 'totalTokens')),
+    count(field(field(usage, 'inputTokenDetails'), 'cacheReadTokens')) ?? count(field(usage, 'cachedInputTokens')),
+    count(field(field(usage, 'outputTokenDetails'), 'reasoningTokens')) ?? count(field(usage, 'reasoningTokens')),
+  );
+}
