@@ -26,7 +26,7 @@ const BASE_FIELDS = [
 
 /** The own fields of the built-in modules' records, in the order they are written. */
 export const MODULE_FIELDS: Readonly<Record<string, readonly string[]>> = Object.freeze(Object.assign(Object.create(null) as object, {
-  checkpoint: [],
+  checkpoint: ['writes'],
   llm: ['model', 'provider', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'time_to_first_token'],
   tool: ['tool'],
   workflow: ['node'],
