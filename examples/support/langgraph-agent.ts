@@ -15,7 +15,7 @@ import { z } from 'zod';
 import type { FakeBehaviour, FakeRequest } from './fake-llm-server.js';
 
 /** The agent's one tool. */
-export const getWeather = tool(async ({ city }: { city: string }) => `It is sunny in ${city}.`, {
+export const getWeather = tool(({ city }: { city: string }) => Promise.resolve(`It is sunny in ${city}.`), {
   name: 'get_weather',
   description: 'The weather in a city.',
   schema: z.object({ city: z.string() }),

@@ -64,6 +64,8 @@ export function instrumentCheckpointer<T extends BaseCheckpointSaver>(saver: T, 
   const monitors = resolveMonitors(options);
   Object.defineProperty(marked, INSTRUMENTED, { value: true });
   instrumentSerde(saver);
+  // Called with the saver as `this`, as LangGraph calls them.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const { put, putWrites, getTuple } = saver;
   saver.put = function (this: T, ...args: Parameters<T['put']>) {
     return timed(monitors, this, 'checkpoint_save', args[0], undefined, () => put.apply(this, args));
