@@ -42,7 +42,8 @@ describe('examples/', () => {
     expect(files.filter((f) => !covered.has(f))).to.deep.equal([]);
   });
 
-  it('demo.ts runs a real LangGraph agent into logs/ and prints the per-operation table', async () => {
+  it('demo.ts runs a real LangGraph agent into logs/ and prints the per-operation table', async function () {
+    this.timeout(120_000); // loads LangChain and runs a real agent over HTTP
     const { code, stdout, stderr } = await runTs(repoPath('examples', 'demo.ts'), { cwd, env: { PERFLOG_CONFIG: '', DEMO_MILLIS: '400' } });
     expect(code, stderr).to.equal(0);
     expect(stdout).to.match(/checkpoint\s+checkpoint_save/).and.match(/llm\s+llm_call/).and.match(/tool\s+tool_call/)
