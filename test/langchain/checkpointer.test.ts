@@ -66,7 +66,7 @@ describe('instrumentCheckpointer()', () => {
     });
   }
 
-  it('measures a custom saver, keeps its results and errors, and writes no size when it skips the serializer', async () => {
+  it('measures a custom saver, keeps its results and errors, and writes no size for a put that fails before serializing', async () => {
     class FlakySaver extends MemorySaver {
       failNext = false;
       override async put(...args: Parameters<MemorySaver['put']>) {
