@@ -27,7 +27,7 @@ export type { GroupValue } from './query/group-stats.js';
 export { PerflogConfigError, PerflogRecordError, PerflogWriteError, PerflogExportError, PerflogCleanupError } from './errors.js';
 export type { DropReason, PerflogError } from './errors.js';
 export type {
-  AttributeValue, Attributes, MetricType, MetricLogWriter, PerformanceMonitor, RecordOptions, CheckpointRecord,
+  AttributeValue, Attributes, MetricType, MetricLogWriter, PerformanceMonitor, RecordOptions, CheckpointRecord, CheckpointWritesRecord,
   LlmCallRecord, ToolCallRecord, NodeExecutionRecord, PerflogStats, FileOptions, OtlpOptions, LogCleanupConfig,
   CleanupResult, PerflogOptions, ResolvedPerflogOptions,
 } from './interfaces.js';

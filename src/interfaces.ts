@@ -61,6 +61,14 @@ export interface CheckpointRecord extends RecordOptions {
   size?: number | undefined;
 }
 
+/** `recordCheckpointSaveWrites` input: a save of pending writes (a checkpointer's `putWrites`). */
+export interface CheckpointWritesRecord extends CheckpointRecord {
+  /** How many writes were saved; a whole number >= 0. */
+  writes: number;
+  /** Bytes of the writes' serialized values, >= 0. */
+  size?: number | undefined;
+}
+
 /** `recordLlmCall` input. */
 export interface LlmCallRecord extends RecordOptions {
   model: string;

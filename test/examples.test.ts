@@ -52,10 +52,12 @@ describe('examples/', () => {
     expect((await records(cwd, 'tool'))[0]).to.include({ operation: 'tool_call', tool: 'charge_card' });
   });
 
-  it('demo.ts simulates an app into logs/ and prints the per-operation table', async () => {
+  it('demo.ts runs a real LangGraph agent into logs/ and prints the per-operation table', async function () {
+    this.timeout(120_000); // loads LangChain and runs a real agent over HTTP
     const { code, stdout, stderr } = await runTs(repoPath('examples', 'demo.ts'), { cwd, env: { PERFLOG_CONFIG: '', DEMO_MILLIS: '400' } });
     expect(code, stderr).to.equal(0);
-    expect(stdout).to.match(/checkpoint\s+checkpoint_save/).and.match(/llm\s+llm_call/).and.match(/tool\s+tool_call/);
+    expect(stdout).to.match(/checkpoint\s+checkpoint_save/).and.match(/llm\s+llm_call/).and.match(/tool\s+tool_call/)
+      .and.match(/workflow\s+node_execution/).and.match(/checkpoint\s+checkpoint_save_writes/);
     expect((await records(cwd, 'llm')).length).to.be.greaterThan(0);
   });
 });

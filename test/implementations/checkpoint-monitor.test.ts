@@ -43,4 +43,25 @@ describe('CheckpointPerformanceMonitor', () => {
         ['record', 'record', 'record', 'duration', 'size', 'size', 'success', 'error', 'attributes.x']);
     });
   });
+
+  describe('recordCheckpointSaveWrites()', () => {
+    it('writes checkpoint_save_writes with size, then writes as the module field, then attributes', async () => {
+      test.factory.createMonitor('checkpoint').recordCheckpointSaveWrites({ duration: 0.002, size: 310, writes: 3, attributes: { thread_id: 't1' } });
+      await test.factory.flush();
+      const [line] = await rawLines(test.baseDir, 'checkpoint');
+      expect(line).to.match(/^\{"timestamp":\d+(\.\d+)?,"metric_type":"timer","operation":"checkpoint_save_writes","duration":0\.002,"size":310,"success":true,"module":"checkpoint","writes":3,"thread_id":"t1"\}$/);
+    });
+
+    it('drops a writes count that is missing or not a whole number >= 0, and an attribute named writes', async () => {
+      const checkpoint = test.factory.createMonitor('checkpoint');
+      const bad: unknown[] = [{ duration: 1 }, { duration: 1, writes: -1 }, { duration: 1, writes: 1.5 }, { duration: 1, writes: '2' },
+        { duration: -1, writes: 1 }, { duration: 1, writes: 1, attributes: { writes: 2 } }];
+      for (const record of bad) expect(() => checkpoint.recordCheckpointSaveWrites(record as never)).not.to.throw();
+      checkpoint.recordCheckpointSaveWrites({ duration: 0, writes: 0, success: false, error: 'SqliteError' });
+      await test.factory.flush();
+      expect((await records(test.baseDir, 'checkpoint')).map((r) => [r['writes'], r['error']])).to.deep.equal([[0, 'SqliteError']]);
+      expect(test.errors.map((e) => (e as { field?: string }).field)).to.deep.equal(
+        ['writes', 'writes', 'writes', 'writes', 'duration', 'attributes.writes']);
+    });
+  });
 });
