@@ -12,6 +12,8 @@ import { isGzip, readChunks, splitFile } from './files.js';
 import { listFiles } from './list-files.js';
 import type { ReadOptions, ResolvedReadOptions } from './options.js';
 import { resolveReadOptions } from './options.js';
+import type { QuerySource } from './clickhouse/options.js';
+import { resolveClickHouseSource } from './clickhouse/options.js';
 
 /** What `queryMetrics` computes: `ReadOptions` plus the grouping. */
 export interface QueryOptions extends ReadOptions {
@@ -25,6 +27,12 @@ export interface QueryOptions extends ReadOptions {
    * beyond the first. `0` reads in the main thread only.
    */
   threads?: number | undefined;
+  /**
+   * Where the records are: the local files (the default, `patterns`) or a ClickHouse server holding the
+   * OpenTelemetry Collector exporter's logs table (SPEC section 12), which computes the answer itself.
+   * @example { clickhouse: { url: 'http://clickhouse:8123', database: 'otel', table: 'otel_logs' } }
+   */
+  source?: QuerySource | undefined;
 }
 
 /** Duration statistics of a group, in seconds; `null` when the group has no `duration` (counters, gauges). */
@@ -90,6 +98,11 @@ export async function queryMetrics(options: QueryOptions = {}): Promise<QueryRes
     throw new PerflogConfigError('threads', 'an integer >= 0', threadsOption);
   }
   const resolved = resolveReadOptions(options);
+  if (options.source !== undefined) {
+    const source = resolveClickHouseSource(options.source);
+    // Loaded on first use: the ClickHouse client is an optional peer dependency.
+    return (await import('./clickhouse/source.js')).queryClickHouse(source, resolved, groupBy);
+  }
   const files = await listFiles(resolved.patterns, resolved.baseDir);
   const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
   const threads = threadsOption ?? (totalBytes >= PARALLEL_THRESHOLD_BYTES ? availableParallelism() - 1 : 0);
@@ -190,7 +203,8 @@ function toRow(groupBy: readonly string[], key: GroupValue[], stats: GroupStats)
   };
 }
 
-function compareGroups(groupBy: readonly string[], a: Record<string, GroupValue>, b: Record<string, GroupValue>): number {
+/** @internal Orders rows by their group values: numbers numerically, strings by code unit, `null` last. */
+export function compareGroups(groupBy: readonly string[], a: Record<string, GroupValue>, b: Record<string, GroupValue>): number {
   for (const field of groupBy) {
     const x = a[field] ?? null;
     const y = b[field] ?? null;

@@ -1,0 +1,174 @@
+import { expect } from 'chai';
+import { Session } from 'chdb';
+import fc from 'fast-check';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PerflogConfigError } from '../../src/errors.js';
+import { queryMetrics } from '../../src/query/query.js';
+import type { QueryOptions, QueryResult } from '../../src/query/query.js';
+import type { ClickHouseRow } from '../../src/query/clickhouse/rows.js';
+import type { GeneratedRecord } from '../fixtures/metrics-data.js';
+import { writeLogs } from '../fixtures/write-logs.js';
+import { createLogsTable, exporterRow, loadRecords } from '../helpers/clickhouse.js';
+import type { ClickHouseShim } from '../helpers/clickhouse-http.js';
+import { startClickHouseShim } from '../helpers/clickhouse-http.js';
+
+const COUNT = 4000;
+const START_MS = Date.UTC(2026, 10, 24, 8, 0, 0);
+const NASTY = ["'; DROP TABLE otel.otel_logs; --", "x' OR '1'='1", '{scope:String}', 'back\\slash\ttab\nline', '`) --', 'ünï €'];
+
+describe('queryMetrics({ source: { clickhouse } })', function () {
+  this.timeout(60_000);
+  let session: Session;
+  let shim: ClickHouseShim;
+  let dir: string;
+  let records: GeneratedRecord[];
+  const local = (options: QueryOptions): Promise<QueryResult> => queryMetrics({ ...options, patterns: ['*.log', '*.log.*'], baseDir: dir });
+  const remote = (options: QueryOptions): Promise<QueryResult> => queryMetrics({ ...options, source: { clickhouse: { url: shim.url } } });
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'perflog-ch-'));
+    ({ records } = await writeLogs(dir, COUNT, { startMs: START_MS, seed: 11 }));
+    session = new Session();
+    createLogsTable(session);
+    await loadRecords(session, records);
+    // Another library's logs in the same table: not perflog's, never counted.
+    session.query(`INSERT INTO otel.otel_logs (Timestamp, ServiceName, Body, ScopeName, LogAttributes) VALUES
+      (fromUnixTimestamp64Milli(${START_MS + 5000}), 'app-0', 'llm_call', 'express', map('module', 'llm', 'operation', 'llm_call', 'duration', '99'))`);
+    shim = await startClickHouseShim(session);
+  });
+  after(async () => {
+    await shim.close();
+    session.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Same groups, counts, errors, totals, min, max and mean as the files; percentiles within 1% of the exact rank. */
+  async function expectSameAsFiles(options: QueryOptions, keep: (r: GeneratedRecord) => boolean): Promise<ClickHouseRow[]> {
+    const [fromFiles, fromClickHouse] = await Promise.all([local(options), remote(options)]);
+    const rows = fromClickHouse.rows as ClickHouseRow[];
+    expect(rows.map((r) => r.group)).to.deep.equal(fromFiles.rows.map((r) => r.group));
+    expect(fromClickHouse.linesRead).to.equal(records.filter(keep).length);
+    const groupBy = options.groupBy ?? ['module', 'operation'];
+    rows.forEach((row, i) => {
+      const file = fromFiles.rows[i]!;
+      expect({ count: row.count, errors: row.errors, successRate: row.successRate, totals: row.totals })
+        .to.deep.equal({ count: file.count, errors: file.errors, successRate: file.successRate, totals: file.totals });
+      expect(row.duration.min).to.equal(file.duration.min);
+      expect(row.duration.max).to.equal(file.duration.max);
+      if (file.duration.mean === null) { expect(row.duration.mean).to.equal(null); return; }
+      expect(row.duration.mean).to.be.closeTo(file.duration.mean, 1e-9 * file.duration.mean);
+      const durations = records.filter((r) => keep(r) && groupBy.every((f) => (r[f] ?? null) === row.group[f]))
+        .map((r) => r['duration']).filter((d): d is number => typeof d === 'number').sort((a, b) => a - b);
+      expectPercentiles(row.duration, durations);
+    });
+    return rows;
+  }
+
+  it('returns the same counts, error rates, totals and percentiles (within 1%) as the files, by module and operation', async () => {
+    await expectSameAsFiles({}, () => true);
+  });
+
+  it('supports every section 8 grouping: none, by model and provider, by success, by a user attribute', async () => {
+    await expectSameAsFiles({ groupBy: [] }, () => true);
+    await expectSameAsFiles({ groupBy: ['provider', 'model'] }, () => true);
+    const bySuccess = await expectSameAsFiles({ groupBy: ['success'] }, () => true);
+    expect(bySuccess.map((row) => row.group['success'])).to.deep.equal([false, true, null]);
+    await expectSameAsFiles({ groupBy: ['thread_id', 'module'] }, () => true);
+  });
+
+  it('supports every section 8 filter: since, until, module, operation, where (strings, booleans, numbers)', async () => {
+    const since = (START_MS + 20 * COUNT * 0.25) / 1000;
+    const until = new Date(START_MS + 20 * COUNT * 0.75);
+    const inWindow = (r: GeneratedRecord): boolean => (r['timestamp'] as number) >= since && (r['timestamp'] as number) < until.getTime() / 1000;
+    await expectSameAsFiles({ since, until }, inWindow);
+    await expectSameAsFiles({ since: new Date(since * 1000).toISOString(), module: 'llm', groupBy: ['model'] },
+      (r) => (r['timestamp'] as number) >= since && r['module'] === 'llm');
+    await expectSameAsFiles({ operation: 'tool_call', groupBy: ['tool'] }, (r) => r['operation'] === 'tool_call');
+    await expectSameAsFiles({ where: { provider: 'openai', success: false }, groupBy: ['model', 'error'] },
+      (r) => r['provider'] === 'openai' && r['success'] === false);
+    await expectSameAsFiles({ where: { value: 1 }, groupBy: ['operation'] }, (r) => r['value'] === 1);
+    const none = await remote({ since: '1h' });
+    expect(none.rows).to.deep.equal([]);
+  });
+
+  it('adds timeToFirstToken and outputTokensPerSecond to the rows holding llm_call records only', async () => {
+    const { rows } = await remote({ groupBy: ['module', 'operation'] });
+    for (const row of rows as ClickHouseRow[]) {
+      if (row.group['operation'] !== 'llm_call') {
+        expect(row).to.not.have.property('timeToFirstToken');
+        expect(row).to.not.have.property('outputTokensPerSecond');
+        continue;
+      }
+      const streamed = records.filter((r) => r['operation'] === 'llm_call' && typeof r['time_to_first_token'] === 'number');
+      const ttft = streamed.map((r) => r['time_to_first_token'] as number).sort((a, b) => a - b);
+      expect(row.timeToFirstToken!.min).to.equal(ttft[0]);
+      expect(row.timeToFirstToken!.max).to.equal(ttft[ttft.length - 1]);
+      expectPercentiles(row.timeToFirstToken!, ttft);
+      const speeds = streamed.filter((r) => (r['duration'] as number) > (r['time_to_first_token'] as number))
+        .map((r) => (r['completion_tokens'] as number) / ((r['duration'] as number) - (r['time_to_first_token'] as number)))
+        .sort((a, b) => a - b);
+      const exact = speeds[Math.floor(0.5 * (speeds.length - 1))]!;
+      expect(row.outputTokensPerSecond).to.be.closeTo(exact, exact * 0.01);
+    }
+  });
+
+  it('binds every filter value, field name and table name: injection attempts come back as plain values', async () => {
+    const tricky = NASTY.map((text, i) => ({ timestamp: (START_MS + i) / 1000, metric_type: 'timer', operation: text, duration: 0.5,
+      success: true, module: text, [text]: text }));
+    session.query(`INSERT INTO otel.otel_logs FORMAT JSONEachRow ${tricky.map((r) => exporterRow(r, 'app-0')).join('\n')}`);
+    const total = (): number => Number(session.query('SELECT count() FROM otel.otel_logs', 'TSV').trim());
+    const before = total();
+    for (const text of NASTY) {
+      const { rows } = await remote({ module: text, operation: text, where: { [text]: text }, groupBy: [text, 'module'] });
+      expect(rows.map((row) => [row.group, row.count])).to.deep.equal([[{ [text]: text, module: text }, 1]]);
+    }
+    await fc.assert(fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 24 }), fc.string({ maxLength: 12 }), async (value, field) => {
+      const key = field === '' ? 'tool' : field;
+      const { rows } = await remote({ module: value, where: { [key]: value }, groupBy: [key] });
+      for (const row of rows) expect(row.group[key]).to.equal(value);
+    }), { numRuns: 15 });
+    const missing = await remote({ since: 0 }).then(() => undefined, (error: unknown) => error);
+    expect(missing).to.equal(undefined);
+    const table = await queryMetrics({ source: { clickhouse: { url: shim.url, table: 'otel_logs; DROP TABLE otel.otel_logs' } } })
+      .then(() => undefined, (error: unknown) => error as Error);
+    expect(table).to.include({ name: 'PerflogSourceError', code: 'PERFLOG_SOURCE_FAILED' });
+    expect(total()).to.equal(before);
+    session.query(`ALTER TABLE otel.otel_logs DELETE WHERE Timestamp < fromUnixTimestamp64Milli(${START_MS + NASTY.length}) SETTINGS mutations_sync = 1`);
+    expect(total()).to.equal(before - NASTY.length);
+  });
+
+  it('runs one aggregation query per question, filtering on TimestampTime (the order key) and never selecting raw rows', async () => {
+    const from = shim.queries.length;
+    await remote({ since: START_MS / 1000, until: (START_MS + 60_000) / 1000, module: 'llm', groupBy: ['model'] });
+    const sent = shim.queries.slice(from);
+    expect(sent).to.have.length(1);
+    const { query, params } = sent[0]!;
+    expect(query).to.match(/WHERE TimestampTime >= toDateTime\(\{sinceSeconds:UInt32\}\)/);
+    expect(query).to.match(/GROUP BY group0/);
+    expect(query).to.not.include("'llm'");
+    expect(params).to.include({ whereValue0: 'llm', groupKey0: 'model', database: 'otel', table: 'otel_logs' });
+  });
+
+  it('rejects bad source options with PerflogConfigError naming the option, before any I/O', async () => {
+    const bad = [
+      [{ clickhouse: { url: 'ftp://ch' } }, 'source.clickhouse.url'],
+      [{ clickhouse: { url: 'http://ch', table: '' } }, 'source.clickhouse.table'],
+      [{ clickhouse: { url: 'http://ch', tabel: 'x' } }, 'source.clickhouse.tabel'],
+      [{ duckdb: {} }, 'source'],
+    ] as const;
+    for (const [source, key] of bad) {
+      const error = await queryMetrics({ source: source as never }).then(() => undefined, (e: unknown) => e);
+      expect(error).to.be.instanceOf(PerflogConfigError);
+      expect((error as PerflogConfigError).key).to.equal(key);
+    }
+  });
+});
+
+function expectPercentiles(summary: { p50: number | null; p90: number | null; p95: number | null; p99: number | null }, sorted: number[]): void {
+  for (const [name, q] of [['p50', 0.5], ['p90', 0.9], ['p95', 0.95], ['p99', 0.99]] as const) {
+    const exact = sorted[Math.floor(q * (sorted.length - 1))]!;
+    expect(summary[name], name).to.be.closeTo(exact, exact * 0.01);
+  }
+}
