@@ -11,9 +11,10 @@ import { TIME_BOUND_FORMS, parseTimeBound } from '../query/options.js';
 import type { Command, CommandIo } from './args.js';
 import { UsageError, parseFlags, parseFormat } from './args.js';
 import { formatBytes, formatCount, formatDuration, formatPercent, renderTable } from './format.js';
+import { CLICKHOUSE_FLAGS, sourceFromFlags } from './clickhouse-flags.js';
 
-const USAGE = 'perflog stats [--dir logs] [--pattern GLOB]... [--module M] [--operation O] [--since 24h|7d|ISO] '
-  + '[--until ..] [--group-by module,operation] [--format table|json]';
+const USAGE = 'perflog stats [--dir logs] [--pattern GLOB]... [--clickhouse URL [--database otel] [--table otel_logs]] '
+  + '[--module M] [--operation O] [--since 24h|7d|ISO] [--until ..] [--group-by module,operation] [--format table|json]';
 
 /** @internal The file and filter flags `stats` and `report` share; `readOptionsFromFlags` reads them. */
 export const FILTER_FLAGS = {
@@ -23,6 +24,7 @@ export const FILTER_FLAGS = {
   operation: { type: 'string' },
   since: { type: 'string' },
   until: { type: 'string' },
+  ...CLICKHOUSE_FLAGS,
 } as const;
 
 const FLAGS = { ...FILTER_FLAGS, 'group-by': { type: 'string' }, format: { type: 'string' } } as const;
@@ -32,10 +34,12 @@ const FLAGS = { ...FILTER_FLAGS, 'group-by': { type: 'string' }, format: { type:
  * `--until`) into query options; a bad value is a `UsageError` naming the flag.
  */
 export async function readOptionsFromFlags(values: { dir?: string | undefined; pattern?: string[] | undefined;
-  module?: string | undefined; operation?: string | undefined; since?: string | undefined; until?: string | undefined },
+  module?: string | undefined; operation?: string | undefined; since?: string | undefined; until?: string | undefined;
+  clickhouse?: string | undefined; database?: string | undefined; table?: string | undefined },
 io: CommandIo): Promise<QueryOptions> {
+  const source = sourceFromFlags(values);
   const patterns = [...(values.pattern ?? [])];
-  if (values.dir !== undefined || patterns.length === 0) {
+  if (source === undefined && (values.dir !== undefined || patterns.length === 0)) {
     const dir = resolve(io.cwd, values.dir ?? 'logs');
     const info = await stat(dir).catch(() => undefined);
     if (info === undefined || !info.isDirectory()) throw new UsageError(`--dir ${values.dir ?? 'logs'}: no such directory`);
@@ -52,7 +56,8 @@ io: CommandIo): Promise<QueryOptions> {
       throw error;
     }
   }
-  return { patterns, baseDir: io.cwd, module: values.module, operation: values.operation, since: values.since, until: values.until };
+  const filters = { module: values.module, operation: values.operation, since: values.since, until: values.until };
+  return source === undefined ? { patterns, baseDir: io.cwd, ...filters } : { source, ...filters };
 }
 
 /** `perflog stats` */
@@ -69,13 +74,24 @@ export const statsCommand: Command = {
     const options = await readOptionsFromFlags(values, io);
     const result = await queryMetrics({ ...options, groupBy });
     if (format === 'json') io.stdout(`${JSON.stringify(result)}\n`);
-    else io.stdout(`${renderStats(result, groupBy)}\n`);
+    else io.stdout(`${renderStats(result, groupBy, options.source === undefined ? undefined : describeSource(values))}\n`);
     return 0;
   },
 };
 
-/** Renders a `queryMetrics` result as the `perflog stats` table, with a line of totals under it. */
-export function renderStats(result: QueryResult, groupBy: readonly string[]): string {
+/** Where a ClickHouse source's records came from, for the line under the table (no credentials). */
+function describeSource(values: { clickhouse?: string | undefined; database?: string | undefined; table?: string | undefined }): string {
+  const url = new URL(values.clickhouse ?? '');
+  url.username = '';
+  url.password = '';
+  return `ClickHouse ${url.href.replace(/\/$/, '')}, table ${values.database ?? 'otel'}.${values.table ?? 'otel_logs'}`;
+}
+
+/**
+ * Renders a `queryMetrics` result as the `perflog stats` table, with a line of totals under it; `source` names a
+ * source other than the files.
+ */
+export function renderStats(result: QueryResult, groupBy: readonly string[], source?: string): string {
   const showSize = result.rows.some((row) => row.totals.size > 0);
   const showTokens = result.rows.some((row) => row.totals.total_tokens > 0);
   const header = [...groupBy, 'count', 'errors', 'ok', 'mean', 'p50', 'p95', 'p99', 'max'];
@@ -93,7 +109,7 @@ export function renderStats(result: QueryResult, groupBy: readonly string[]): st
     if (showTokens) cells.push(row.totals.total_tokens > 0 ? formatCount(row.totals.total_tokens) : '-');
     return cells;
   });
-  const summary = `${formatCount(result.linesRead)} lines read from ${formatCount(result.files)} file${result.files === 1 ? '' : 's'}`
+  const summary = source !== undefined ? `${formatCount(result.linesRead)} records aggregated in ${source}` : `${formatCount(result.linesRead)} lines read from ${formatCount(result.files)} file${result.files === 1 ? '' : 's'}`
     + `, ${formatCount(result.badLines)} bad`;
   if (rows.length === 0) return `No records matched. ${summary}`;
   return `${renderTable(header, rows, numeric)}\n\n${summary}`;

@@ -10,6 +10,9 @@ import type { QueryOptions, QueryResult } from '../../src/query/query.js';
 import type { ClickHouseRow } from '../../src/query/clickhouse/rows.js';
 import type { GeneratedRecord } from '../fixtures/metrics-data.js';
 import { writeLogs } from '../fixtures/write-logs.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fixture, runNode } from '../helpers/files.js';
 import { createLogsTable, exporterRow, loadRecords } from '../helpers/clickhouse.js';
 import type { ClickHouseShim } from '../helpers/clickhouse-http.js';
 import { startClickHouseShim } from '../helpers/clickhouse-http.js';
@@ -163,6 +166,57 @@ describe('queryMetrics({ source: { clickhouse } })', function () {
       expect(error).to.be.instanceOf(PerflogConfigError);
       expect((error as PerflogConfigError).key).to.equal(key);
     }
+  });
+  describe('errors users meet', () => {
+    /** The error of a query against `clickhouse`, checked to name the server without credentials and the table. */
+    async function failure(clickhouse: { url: string; table?: string; username?: string; password?: string }, table = 'otel.otel_logs'): Promise<string> {
+      const error = await queryMetrics({ source: { clickhouse } }).then(() => undefined, (e: unknown) => e as Error);
+      expect(error).to.include({ name: 'PerflogSourceError', code: 'PERFLOG_SOURCE_FAILED' });
+      const message = error!.message;
+      expect(message).to.include(new URL(clickhouse.url).host).and.include(table);
+      expect(message).to.not.include('s3cret');
+      return message;
+    }
+
+    it('an unreachable server: names the URL (no credentials) and the table', async () => {
+      const server = createServer();
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      expect(await failure({ url: `http://ops:s3cret@127.0.0.1:${port}` })).to.match(/^could not reach ClickHouse at http:\/\/127\.0\.0\.1:\d+ \(table otel\.otel_logs\)/);
+    });
+
+    it('wrong credentials: says the server refused the user, never prints the password', async () => {
+      const guarded = await startClickHouseShim(session, { username: 'ops', password: 'right' });
+      try {
+        expect(await failure({ url: guarded.url, username: 'ops', password: 's3cret' })).to.include('refused the credentials of user "ops"');
+        const ok = await queryMetrics({ source: { clickhouse: { url: guarded.url, username: 'ops', password: 'right' } }, groupBy: [] });
+        expect(ok.rows[0]!.count).to.be.greaterThan(COUNT - 1);
+      } finally {
+        await guarded.close();
+      }
+    });
+
+    it('a missing table or database: names it and what was expected', async () => {
+      expect(await failure({ url: shim.url, table: 'otel_logz' }, 'otel.otel_logz')).to.include("has no table otel.otel_logz: expected the OpenTelemetry Collector clickhouse exporter's logs table");
+    });
+
+    it('a table of another schema: lists the columns expected and found', async () => {
+      session.query('CREATE TABLE IF NOT EXISTS otel.app_logs (Timestamp DateTime64(9), Message String) ENGINE = MergeTree ORDER BY Timestamp');
+      const message = await failure({ url: shim.url, table: 'app_logs' }, 'otel.app_logs');
+      expect(message).to.include("table otel.app_logs does not have the clickhouse exporter's logs schema: expected Timestamp DateTime64(9), TimestampTime DateTime");
+      expect(message).to.include('found Timestamp DateTime64(9), Message String');
+    });
+
+    it('without @clickhouse/client installed: import "perflog" never asks for it; a ClickHouse query says to install it', async () => {
+      const { code, stdout, stderr } = await runNode(fixture('no-clickhouse-client.ts'), [], { cwd: dir });
+      expect(code, stderr).to.equal(0);
+      const report = JSON.parse(stdout) as { askedOnImport: number; fileRows: number; error: { name: string; message: string } };
+      expect(report.askedOnImport).to.equal(0);
+      expect(report.fileRows).to.equal(0);
+      expect(report.error.name).to.equal('PerflogSourceError');
+      expect(report.error.message).to.include('npm install @clickhouse/client');
+    });
   });
 });
 

@@ -77,8 +77,8 @@ async function explain(client: Client, source: ResolvedClickHouseSource, error: 
   const code = (error as { code?: unknown } | undefined)?.code;
   const said = errorMessage(error).split('\n')[0]!.slice(0, 300);
   if (typeof code === 'string' && AUTH_CODES.has(code)) {
-    return new PerflogSourceError(`${where} refused the credentials of user "${source.username}" `
-      + '(set CLICKHOUSE_USER / CLICKHOUSE_PASSWORD, or source.clickhouse.username / password)', error);
+    return new PerflogSourceError(`${where} refused the credentials of user "${source.username}" for table ${table}: `
+      + 'expected a valid CLICKHOUSE_USER / CLICKHOUSE_PASSWORD (or source.clickhouse.username / password)', error);
   }
   if (typeof code === 'string' && MISSING_CODES.has(code)) {
     return new PerflogSourceError(`${where} has no table ${table}: expected the OpenTelemetry Collector clickhouse `
