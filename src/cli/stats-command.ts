@@ -62,7 +62,7 @@ io: CommandIo): Promise<QueryOptions> {
 
 /** `perflog stats` */
 export const statsCommand: Command = {
-  summary: 'Counts, error rates, duration percentiles and totals per group, read from the metric log files.',
+  summary: 'Counts, error rates, duration percentiles and totals per group, from the metric log files or ClickHouse.',
   usage: USAGE,
   async run(args: string[], io: CommandIo): Promise<number> {
     const values = parseFlags(args, FLAGS);
