@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { Session } from 'chdb';
 import fc from 'fast-check';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { parse } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerflogConfigError } from '../../src/errors.js';
@@ -12,6 +13,7 @@ import type { GeneratedRecord } from '../fixtures/metrics-data.js';
 import { writeLogs } from '../fixtures/write-logs.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { repoPath } from '../helpers.js';
 import { fixture, runNode } from '../helpers/files.js';
 import { createLogsTable, exporterRow, loadRecords } from '../helpers/clickhouse.js';
 import type { ClickHouseShim } from '../helpers/clickhouse-http.js';
@@ -167,6 +169,29 @@ describe('queryMetrics({ source: { clickhouse } })', function () {
       expect((error as PerflogConfigError).key).to.equal(key);
     }
   });
+  describe('configs/collector/', () => {
+    it('perflog_metrics.sql: a view of typed columns over the exporter table, agreeing with queryMetrics', async () => {
+      session.query(await readFile(repoPath('configs/collector/perflog_metrics.sql'), 'utf8'));
+      const types = session.query('SELECT toTypeName(duration), toTypeName(prompt_tokens), toTypeName(success) FROM otel.perflog_metrics LIMIT 1', 'TSV');
+      expect(types.trim().split('\t')).to.deep.equal(['Nullable(Float64)', 'UInt64', 'Nullable(Bool)']);
+      const view = session.query(`SELECT module, operation, count() AS count, countIf(success = false) AS errors, sum(size) AS size,
+        sum(total_tokens) AS total_tokens FROM otel.perflog_metrics GROUP BY module, operation ORDER BY module, operation`, 'JSONEachRow')
+        .trim().split('\n').map((line) => JSON.parse(line) as Record<string, string | number>);
+      const { rows } = await remote({});
+      expect(view.map((v) => [v['module'], v['operation'], Number(v['count']), Number(v['errors']), Number(v['size']), Number(v['total_tokens'])]))
+        .to.deep.equal(rows.map((r) => [r.group['module'], r.group['operation'], r.count, r.errors, r.totals.size, r.totals.total_tokens]));
+    });
+
+    it('otel-collector.yaml: OTLP/HTTP receiver -> batch -> clickhouse exporter, into the table perflog reads by default', async () => {
+      const config = parse(await readFile(repoPath('configs/collector/otel-collector.yaml'), 'utf8')) as {
+        receivers: { otlp: { protocols: Record<string, unknown> } }; exporters: { clickhouse: Record<string, unknown> };
+        service: { pipelines: { logs: Record<string, string[]> } } };
+      expect(config.service.pipelines.logs).to.deep.equal({ receivers: ['otlp'], processors: ['batch'], exporters: ['clickhouse'] });
+      expect(config.receivers.otlp.protocols).to.have.property('http');
+      expect(config.exporters.clickhouse).to.include({ database: 'otel', logs_table_name: 'otel_logs', create_schema: true });
+    });
+  });
+
   describe('errors users meet', () => {
     /** The error of a query against `clickhouse`, checked to name the server without credentials and the table. */
     async function failure(clickhouse: { url: string; table?: string; username?: string; password?: string }, table = 'otel.otel_logs'): Promise<string> {
