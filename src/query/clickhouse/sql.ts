@@ -86,8 +86,9 @@ export function buildQuery(options: ResolvedReadOptions, groupBy: readonly strin
   const query = [
     // A missing or non-numeric field reads as -1: below every real duration, which are >= 0.
     "WITH ifNull(toFloat64OrNull(LogAttributes['duration']), -1) AS duration,",
-    "  ifNull(toFloat64OrNull(LogAttributes['time_to_first_token']), -1) AS ttft,",
-    "  ttft >= 0 AND duration > ttft AND mapContains(LogAttributes, 'completion_tokens') AS streamed",
+    // Streaming figures come from llm_call records only, as in the files.
+    "  if(Body = 'llm_call', ifNull(toFloat64OrNull(LogAttributes['time_to_first_token']), -1), -1) AS ttft,",
+    "  ttft >= 0 AND duration > ttft AND isNotNull(toFloat64OrNull(LogAttributes['completion_tokens'])) AS streamed",
     `SELECT ${select.join(',\n  ')}`,
     'FROM {database:Identifier}.{table:Identifier}',
     `WHERE ${where.join('\n  AND ')}`,
