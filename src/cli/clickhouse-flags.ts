@@ -8,13 +8,6 @@ import type { QuerySource } from '../query/clickhouse/options.js';
 import { isHttpUrl } from '../options.js';
 import { UsageError } from './args.js';
 
-/** @internal The flags, merged into the commands' shared filter flags. */
-export const CLICKHOUSE_FLAGS = {
-  clickhouse: { type: 'string' },
-  database: { type: 'string' },
-  table: { type: 'string' },
-} as const;
-
 /**
  * @internal The query source the flags name, or `undefined` for the files; a bad combination is a `UsageError`.
  * A URL is shown in messages without the credentials it may carry.
@@ -32,6 +25,15 @@ export function sourceFromFlags(values: { clickhouse?: string | undefined; datab
     if (value === '') throw new UsageError(`--${flag} must not be empty`);
   }
   return { clickhouse: { url, database, table, ...clickHouseCredentials() } };
+}
+
+/** @internal Names the ClickHouse table the flags read, without credentials; `undefined` for the files. */
+export function describeSource(values: { clickhouse?: string | undefined; database?: string | undefined; table?: string | undefined }): string | undefined {
+  if (values.clickhouse === undefined) return undefined;
+  const url = new URL(values.clickhouse);
+  url.username = '';
+  url.password = '';
+  return `ClickHouse ${url.href.replace(/\/$/, '')}, table ${values.database ?? 'otel'}.${values.table ?? 'otel_logs'}`;
 }
 
 function hideCredentials(text: string): string {

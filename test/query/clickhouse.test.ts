@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerflogConfigError } from '../../src/errors.js';
 import { queryMetrics } from '../../src/query/query.js';
-import type { QueryOptions, QueryResult } from '../../src/query/query.js';
-import type { ClickHouseRow } from '../../src/query/clickhouse/rows.js';
+import type { QueryOptions, QueryResult, QueryRow } from '../../src/query/query.js';
 import type { GeneratedRecord } from '../fixtures/metrics-data.js';
 import { writeLogs } from '../fixtures/write-logs.js';
 import { createServer } from 'node:http';
@@ -50,9 +49,9 @@ describe('queryMetrics({ source: { clickhouse } })', function () {
   });
 
   /** Same groups, counts, errors, totals, min, max and mean as the files; percentiles within 1% of the exact rank. */
-  async function expectSameAsFiles(options: QueryOptions, keep: (r: GeneratedRecord) => boolean): Promise<ClickHouseRow[]> {
+  async function expectSameAsFiles(options: QueryOptions, keep: (r: GeneratedRecord) => boolean): Promise<QueryRow[]> {
     const [fromFiles, fromClickHouse] = await Promise.all([local(options), remote(options)]);
-    const rows = fromClickHouse.rows as ClickHouseRow[];
+    const rows = fromClickHouse.rows as QueryRow[];
     expect(rows.map((r) => r.group)).to.deep.equal(fromFiles.rows.map((r) => r.group));
     expect(fromClickHouse.linesRead).to.equal(records.filter(keep).length);
     const groupBy = options.groupBy ?? ['module', 'operation'];
@@ -65,7 +64,7 @@ describe('queryMetrics({ source: { clickhouse } })', function () {
       if (file.duration.mean === null) { expect(row.duration.mean).to.equal(null); return; }
       expect(row.duration.mean).to.be.closeTo(file.duration.mean, 1e-9 * file.duration.mean);
       const durations = records.filter((r) => keep(r) && groupBy.every((f) => (r[f] ?? null) === row.group[f]))
-        .map((r) => r['duration']).filter((d): d is number => typeof d === 'number').sort((a, b) => a - b);
+        .map((r) => r[options.measure ?? 'duration']).filter((d): d is number => typeof d === 'number').sort((a, b) => a - b);
       expectPercentiles(row.duration, durations);
     });
     return rows;
@@ -75,12 +74,15 @@ describe('queryMetrics({ source: { clickhouse } })', function () {
     await expectSameAsFiles({}, () => true);
   });
 
-  it('supports every section 8 grouping: none, by model and provider, by success, by a user attribute', async () => {
+  it('supports every section 8 grouping (none, model and provider, success, a user attribute), measure and sum', async () => {
     await expectSameAsFiles({ groupBy: [] }, () => true);
     await expectSameAsFiles({ groupBy: ['provider', 'model'] }, () => true);
     const bySuccess = await expectSameAsFiles({ groupBy: ['success'] }, () => true);
     expect(bySuccess.map((row) => row.group['success'])).to.deep.equal([false, true, null]);
     await expectSameAsFiles({ groupBy: ['thread_id', 'module'] }, () => true);
+    await expectSameAsFiles({ module: 'tool', measure: 'value', groupBy: ['operation'] }, (r) => r['module'] === 'tool');
+    const summed = await expectSameAsFiles({ groupBy: ['module'], sum: ['value', '__proto__'] }, () => true);
+    expect(summed.find((row) => row.group['module'] === 'tool')!.totals['value']).to.be.greaterThan(0);
   });
 
   it('supports every section 8 filter: since, until, module, operation, where (strings, booleans, numbers)', async () => {
@@ -100,7 +102,7 @@ describe('queryMetrics({ source: { clickhouse } })', function () {
 
   it('adds timeToFirstToken and outputTokensPerSecond to the rows holding llm_call records only', async () => {
     const { rows } = await remote({ groupBy: ['module', 'operation'] });
-    for (const row of rows as ClickHouseRow[]) {
+    for (const row of rows as QueryRow[]) {
       if (row.group['operation'] !== 'llm_call') {
         expect(row).to.not.have.property('timeToFirstToken');
         expect(row).to.not.have.property('outputTokensPerSecond');

@@ -28,35 +28,34 @@ export interface AggregateRow {
   ttftQuantiles: (number | null)[];
   streamedCount: number | string;
   outputTokensPerSecond: number | null;
+  [sum: `sum${number}`]: number;
 }
-
-/** A result row; groups holding `llm_call` records also carry the streaming figures (SPEC section 8). */
-export type ClickHouseRow = QueryRow & {
-  timeToFirstToken?: DurationSummary | null;
-  outputTokensPerSecond?: number | null;
-};
 
 const NUMBER_FIELDS = new Set(['timestamp', 'duration', 'value', 'size', 'prompt_tokens', 'completion_tokens', 'total_tokens',
   'time_to_first_token']);
 
 /** The rows of the result, ordered by their group values as the file source orders them. */
-export function toRows(rows: readonly AggregateRow[], groupBy: readonly string[]): ClickHouseRow[] {
-  const result = rows.filter((row) => Number(row.count) > 0).map((row) => toRow(row, groupBy));
+export function toRows(rows: readonly AggregateRow[], groupBy: readonly string[], sum: readonly string[] = []): QueryRow[] {
+  const result = rows.filter((row) => Number(row.count) > 0).map((row) => toRow(row, groupBy, sum));
   return result.sort((a, b) => compareGroups(groupBy, a.group, b.group));
 }
 
-function toRow(row: AggregateRow, groupBy: readonly string[]): ClickHouseRow {
+function toRow(row: AggregateRow, groupBy: readonly string[], sum: readonly string[]): QueryRow {
   const count = Number(row.count);
   const errors = Number(row.errors);
   // Object.fromEntries defines own properties: a field named "__proto__" stays a plain key.
   const group = Object.fromEntries(groupBy.map((field, i) => [field, typed(field, row[`group${i}`] ?? null)])) as Record<string, GroupValue>;
-  const result: ClickHouseRow = {
+  const totals: QueryRow['totals'] = { size: row.size, prompt_tokens: row.prompt_tokens, completion_tokens: row.completion_tokens,
+    total_tokens: row.total_tokens };
+  // defineProperty: a field named "__proto__" stays a plain key, as in the files' rows.
+  sum.forEach((field, i) => { Object.defineProperty(totals, field, { value: row[`sum${i}`], enumerable: true, writable: true, configurable: true }); });
+  const result: QueryRow = {
     group,
     count,
     errors,
     successRate: count === 0 ? 1 : (count - errors) / count,
     duration: summary(Number(row.durationCount), row.durationSum, row.durationMin, row.durationMax, row.durationQuantiles),
-    totals: { size: row.size, prompt_tokens: row.prompt_tokens, completion_tokens: row.completion_tokens, total_tokens: row.total_tokens },
+    totals,
   };
   if (Number(row.llmCalls) > 0) {
     const ttftCount = Number(row.ttftCount);

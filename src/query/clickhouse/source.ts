@@ -5,10 +5,10 @@
  */
 import type * as ClickHouse from '@clickhouse/client';
 import { PerflogSourceError, errorMessage } from '../../errors.js';
-import type { ResolvedReadOptions } from '../options.js';
+import type { AggregateOptions } from '../aggregate.js';
 import type { QueryResult } from '../query.js';
 import type { ResolvedClickHouseSource } from './options.js';
-import type { AggregateRow, ClickHouseRow } from './rows.js';
+import type { AggregateRow } from './rows.js';
 import { toRows } from './rows.js';
 import { buildQuery } from './sql.js';
 
@@ -20,21 +20,19 @@ const AUTH_CODES = new Set(['192', '193', '194', '516']);
 const MISSING_CODES = new Set(['60', '81']);
 const SCHEMA_CODES = new Set(['10', '16', '43', '44', '47', '53', '386']);
 
-/** A `queryMetrics` result from ClickHouse: `linesRead` counts the records aggregated, `badLines` and `files` are 0. */
-export interface ClickHouseQueryResult extends QueryResult {
-  rows: ClickHouseRow[];
-}
-
 type Client = ClickHouse.ClickHouseClient;
 
-/** Runs the query of `options` in ClickHouse and returns the section 8 result. */
-export async function queryClickHouse(source: ResolvedClickHouseSource, options: ResolvedReadOptions,
-  groupBy: readonly string[]): Promise<ClickHouseQueryResult> {
+/**
+ * Runs the query of `options` in ClickHouse and returns the section 8 result: `linesRead` counts the records
+ * aggregated, `badLines` and `files` are 0.
+ */
+export async function queryClickHouse(source: ResolvedClickHouseSource, options: AggregateOptions,
+  groupBy: readonly string[]): Promise<QueryResult> {
   const client = await connect(source);
   try {
     const { query, params } = buildQuery(options, groupBy);
     const rows = await run<AggregateRow>(client, source, query, { ...params, database: source.database, table: source.table });
-    const result = toRows(rows, groupBy);
+    const result = toRows(rows, groupBy, options.sum);
     return { rows: result, linesRead: result.reduce((sum, row) => sum + row.count, 0), badLines: 0, files: 0 };
   } finally {
     await client.close();

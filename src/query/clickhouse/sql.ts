@@ -5,7 +5,7 @@
  * parameter `{name:Type}`; the SQL text is the same for every value.
  */
 import { PERFLOG_SCOPE_NAME } from '../../exporters/otlp-exporter.js';
-import type { ResolvedReadOptions } from '../options.js';
+import type { AggregateOptions } from '../aggregate.js';
 
 /** A query and its bound parameters. */
 export interface BoundQuery {
@@ -29,8 +29,8 @@ const MAX_SECONDS = 4_294_967_295;
  * Builds the aggregation query. Filters on `TimestampTime` first (the table's primary key after `ServiceName`, and
  * its partition key), then on the exact `Timestamp`, then on perflog's scope and the equality filters.
  */
-export function buildQuery(options: ResolvedReadOptions, groupBy: readonly string[]): BoundQuery {
-  const params: Record<string, string | number> = { scope: PERFLOG_SCOPE_NAME };
+export function buildQuery(options: AggregateOptions, groupBy: readonly string[]): BoundQuery {
+  const params: Record<string, string | number> = { scope: PERFLOG_SCOPE_NAME, measure: options.measure ?? 'duration' };
   const where: string[] = [];
   if (options.since > 0) {
     const since = Math.min(options.since, MAX_SECONDS);
@@ -74,6 +74,10 @@ export function buildQuery(options: ResolvedReadOptions, groupBy: readonly strin
     'maxIf(duration, duration >= 0) AS durationMax',
     `${quantiles}(duration, duration >= 0) AS durationQuantiles`,
     ...TOTALS.map((field) => `sum(toFloat64OrZero(LogAttributes['${field}'])) AS ${field}`),
+    ...(options.sum ?? []).map((field, i) => {
+      params[`sumKey${i}`] = field;
+      return `sum(toFloat64OrZero(LogAttributes[{sumKey${i}:String}])) AS sum${i}`;
+    }),
     "countIf(Body = 'llm_call') AS llmCalls",
     'countIf(ttft >= 0) AS ttftCount',
     'sumIf(ttft, ttft >= 0) AS ttftSum',
@@ -84,8 +88,9 @@ export function buildQuery(options: ResolvedReadOptions, groupBy: readonly strin
     `quantileDDIf(${ACCURACY}, 0.5)(toFloat64OrZero(LogAttributes['completion_tokens']) / (duration - ttft), streamed) AS outputTokensPerSecond`,
   ];
   const query = [
-    // A missing or non-numeric field reads as -1: below every real duration, which are >= 0.
-    "WITH ifNull(toFloat64OrNull(LogAttributes['duration']), -1) AS duration,",
+    // The measured field (`duration` unless `measure` says otherwise); missing or non-numeric reads as -1, below
+    // every real value (>= 0).
+    'WITH ifNull(toFloat64OrNull(LogAttributes[{measure:String}]), -1) AS duration,',
     // Streaming figures come from llm_call records only, as in the files.
     "  if(Body = 'llm_call', ifNull(toFloat64OrNull(LogAttributes['time_to_first_token']), -1), -1) AS ttft,",
     "  ttft >= 0 AND duration > ttft AND isNotNull(toFloat64OrNull(LogAttributes['completion_tokens'])) AS streamed",
