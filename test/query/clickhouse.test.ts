@@ -51,7 +51,7 @@ describe('queryMetrics({ source: { clickhouse } })', function () {
   /** Same groups, counts, errors, totals, min, max and mean as the files; percentiles within 1% of the exact rank. */
   async function expectSameAsFiles(options: QueryOptions, keep: (r: GeneratedRecord) => boolean): Promise<QueryRow[]> {
     const [fromFiles, fromClickHouse] = await Promise.all([local(options), remote(options)]);
-    const rows = fromClickHouse.rows as QueryRow[];
+    const rows = fromClickHouse.rows;
     expect(rows.map((r) => r.group)).to.deep.equal(fromFiles.rows.map((r) => r.group));
     expect(fromClickHouse.linesRead).to.equal(records.filter(keep).length);
     const groupBy = options.groupBy ?? ['module', 'operation'];
@@ -102,7 +102,7 @@ describe('queryMetrics({ source: { clickhouse } })', function () {
 
   it('adds timeToFirstToken and outputTokensPerSecond to the rows holding llm_call records only', async () => {
     const { rows } = await remote({ groupBy: ['module', 'operation'] });
-    for (const row of rows as QueryRow[]) {
+    for (const row of rows) {
       if (row.group['operation'] !== 'llm_call') {
         expect(row).to.not.have.property('timeToFirstToken');
         expect(row).to.not.have.property('outputTokensPerSecond');
