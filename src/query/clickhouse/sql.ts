@@ -6,6 +6,7 @@
  */
 import { PERFLOG_SCOPE_NAME } from '../../exporters/otlp-exporter.js';
 import type { AggregateOptions } from '../aggregate.js';
+import type { ResolvedReadOptions } from '../options.js';
 
 /** A query and its bound parameters. */
 export interface BoundQuery {
@@ -25,38 +26,10 @@ const TOTALS = ['size', 'prompt_tokens', 'completion_tokens', 'total_tokens'] as
 // DateTime holds seconds up to 2106; Int64 nanoseconds up to 2262: bounds outside are clamped.
 const MAX_SECONDS = 4_294_967_295;
 
-/**
- * Builds the aggregation query. Filters on `TimestampTime` first (the table's primary key after `ServiceName`, and
- * its partition key), then on the exact `Timestamp`, then on perflog's scope and the equality filters.
- */
+/** Builds the aggregation query of `queryMetrics`: one row per group, every figure of a `QueryRow`. */
 export function buildQuery(options: AggregateOptions, groupBy: readonly string[]): BoundQuery {
-  const params: Record<string, string | number> = { scope: PERFLOG_SCOPE_NAME, measure: options.measure ?? 'duration' };
-  const where: string[] = [];
-  if (options.since > 0) {
-    const since = Math.min(options.since, MAX_SECONDS);
-    params['sinceSeconds'] = Math.floor(since);
-    params['sinceNanos'] = nanos(since);
-    where.push('TimestampTime >= toDateTime({sinceSeconds:UInt32})', 'Timestamp >= fromUnixTimestamp64Nano({sinceNanos:Int64})');
-  }
-  if (options.until < MAX_SECONDS) {
-    const until = Math.max(options.until, 0);
-    params['untilSeconds'] = Math.floor(until);
-    params['untilNanos'] = nanos(until);
-    where.push('TimestampTime <= toDateTime({untilSeconds:UInt32})', 'Timestamp < fromUnixTimestamp64Nano({untilNanos:Int64})');
-  }
-  where.push('ScopeName = {scope:String}');
-  options.where.forEach(([key, value], i) => {
-    params[`whereValue${i}`] = typeof value === 'number' ? value : String(value);
-    if (key === 'operation' && typeof value === 'string') {
-      where.push(`Body = {whereValue${i}:String}`);
-      return;
-    }
-    params[`whereKey${i}`] = key;
-    const field = `LogAttributes[{whereKey${i}:String}]`;
-    if (typeof value === 'number') where.push(`toFloat64OrNull(${field}) = {whereValue${i}:Float64}`);
-    else if (value === '') where.push(`mapContains(LogAttributes, {whereKey${i}:String}) AND ${field} = ''`);
-    else where.push(`${field} = {whereValue${i}:String}`);
-  });
+  const params: Record<string, string | number> = { measure: options.measure ?? 'duration' };
+  const where = whereClause(options, params);
   const groups = groupBy.map((field, i) => {
     if (field === 'operation') return `Body AS group${i}`;
     params[`groupKey${i}`] = field;
@@ -96,10 +69,45 @@ export function buildQuery(options: AggregateOptions, groupBy: readonly string[]
     "  ttft >= 0 AND duration > ttft AND isNotNull(toFloat64OrNull(LogAttributes['completion_tokens'])) AS streamed",
     `SELECT ${select.join(',\n  ')}`,
     'FROM {database:Identifier}.{table:Identifier}',
-    `WHERE ${where.join('\n  AND ')}`,
+    `WHERE ${where}`,
     groups.length === 0 ? '' : `GROUP BY ${groupBy.map((_, i) => `group${i}`).join(', ')}`,
   ].join('\n');
   return { query, params };
+}
+
+/**
+ * The WHERE clause of every query: `TimestampTime` first (the table's primary key after `ServiceName`, and its
+ * partition key), then the exact `Timestamp`, perflog's scope and the equality filters; their values go to `params`.
+ */
+export function whereClause(options: ResolvedReadOptions, params: Record<string, string | number>): string {
+  params['scope'] = PERFLOG_SCOPE_NAME;
+  const where: string[] = [];
+  if (options.since > 0) {
+    const since = Math.min(options.since, MAX_SECONDS);
+    params['sinceSeconds'] = Math.floor(since);
+    params['sinceNanos'] = nanos(since);
+    where.push('TimestampTime >= toDateTime({sinceSeconds:UInt32})', 'Timestamp >= fromUnixTimestamp64Nano({sinceNanos:Int64})');
+  }
+  if (options.until < MAX_SECONDS) {
+    const until = Math.max(options.until, 0);
+    params['untilSeconds'] = Math.floor(until);
+    params['untilNanos'] = nanos(until);
+    where.push('TimestampTime <= toDateTime({untilSeconds:UInt32})', 'Timestamp < fromUnixTimestamp64Nano({untilNanos:Int64})');
+  }
+  where.push('ScopeName = {scope:String}');
+  options.where.forEach(([key, value], i) => {
+    params[`whereValue${i}`] = typeof value === 'number' ? value : String(value);
+    if (key === 'operation' && typeof value === 'string') {
+      where.push(`Body = {whereValue${i}:String}`);
+      return;
+    }
+    params[`whereKey${i}`] = key;
+    const field = `LogAttributes[{whereKey${i}:String}]`;
+    if (typeof value === 'number') where.push(`toFloat64OrNull(${field}) = {whereValue${i}:Float64}`);
+    else if (value === '') where.push(`mapContains(LogAttributes, {whereKey${i}:String}) AND ${field} = ''`);
+    else where.push(`${field} = {whereValue${i}:String}`);
+  });
+  return where.join('\n  AND ');
 }
 
 /** Epoch seconds as integer nanoseconds, in decimal (exact to the microsecond). */
