@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { diag } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { parseDocument } from 'yaml';
-import { PerflogConfigError } from './errors.js';
+import { PerflogConfigError, redactCredentials } from './errors.js';
 import type { OtlpOptions, PerflogOptions, ResolvedPerflogOptions } from './interfaces.js';
 import { validateConfigDocument } from './config-schema.js';
 import { isHttpUrl, resolveOptions } from './options.js';
@@ -52,10 +52,7 @@ export function loadMonitoringConfig(path: string): PerflogOptions {
   } catch (error) {
     throw new PerflogConfigError('(file)', 'a readable YAML file', (error as Error).message, path);
   }
-  const document = parseDocument(text, { uniqueKeys: true });
-  const problem = document.errors[0];
-  if (problem !== undefined) throw new PerflogConfigError('(document)', 'valid YAML', problem.message.split('\n')[0], path);
-  const data: unknown = document.toJS();
+  const data = parseYaml(text, path);
   const schemaError = validateConfigDocument(data);
   if (schemaError !== undefined) throw new PerflogConfigError(schemaError.key, schemaError.expected, schemaError.actual, path);
   const options: Record<string, unknown> = {};
@@ -69,6 +66,21 @@ export function loadMonitoringConfig(path: string): PerflogOptions {
   }
   resolveOptions({ options, file: path, keyOf: (optionPath) => OPTION_TO_KEY.get(optionPath) ?? optionPath });
   return options;
+}
+
+/** At most this many alias expansions in one file: a real configuration has none; an "alias bomb" has billions. */
+const MAX_ALIAS_COUNT = 100;
+
+/** Parses YAML text; anything that stops it (a syntax error, an alias bomb) is a `PerflogConfigError` naming the file. */
+function parseYaml(text: string, path: string): unknown {
+  try {
+    const document = parseDocument(text, { uniqueKeys: true });
+    const problem = document.errors[0];
+    if (problem !== undefined) throw problem;
+    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    throw new PerflogConfigError('(document)', 'valid YAML', (error as Error).message.split('\n')[0], path);
+  }
 }
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
@@ -102,7 +114,7 @@ export function environmentOptions(env: NodeJS.ProcessEnv = process.env): Perflo
   const endpoint = logsEndpoint ?? (baseEndpoint === undefined ? undefined : `${baseEndpoint.replace(/\/+$/, '')}/v1/logs`);
   if (endpoint !== undefined) {
     if (isHttpUrl(endpoint)) otlp.endpoint = endpoint;
-    else diag.warn(`perflog: ignoring the OTLP endpoint ${JSON.stringify(endpoint)} from the environment: not an http(s) URL`);
+    else diag.warn(`perflog: ignoring the OTLP endpoint ${JSON.stringify(redactCredentials(endpoint, true))} from the environment: not an http(s) URL`);
   }
   const headers = { ...parseList(env, 'OTEL_EXPORTER_OTLP_HEADERS'), ...parseList(env, 'OTEL_EXPORTER_OTLP_LOGS_HEADERS') };
   if (Object.keys(headers).length > 0) otlp.headers = headers;
@@ -127,14 +139,16 @@ function parseList(env: NodeJS.ProcessEnv, name: string): Record<string, string>
   const out: Record<string, string> = {};
   const text = nonEmpty(env[name]);
   if (text === undefined) return out;
-  for (const pair of text.split(',')) {
+  for (const [index, pair] of text.split(',').entries()) {
     const at = pair.indexOf('=');
     const key = at > 0 ? pair.slice(0, at).trim() : '';
     try {
       if (key === '') throw new Error('no key');
       out[decodeURIComponent(key)] = decodeURIComponent(pair.slice(at + 1).trim());
     } catch {
-      diag.warn(`perflog: ignoring ${JSON.stringify(pair)} in ${name}: expected key=value (percent-encoded)`);
+      // the key only: a value may be a credential (`Authorization=Bearer ...`)
+      const which = key === '' ? `entry ${index + 1}` : `the entry for key ${JSON.stringify(key)}`;
+      diag.warn(`perflog: ignoring ${which} in ${name}: expected key=value (percent-encoded)`);
     }
   }
   return out;

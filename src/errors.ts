@@ -17,7 +17,7 @@ export class PerflogConfigError extends Error {
   readonly file: string | undefined;
 
   constructor(key: string, expected: string, actual: unknown, file?: string) {
-    super(`${file !== undefined ? `${file}: ` : ''}${key} must be ${expected} (got ${describe(actual)})`);
+    super(`${file !== undefined ? `${file}: ` : ''}${key} must be ${expected} (got ${describeSafely(key, actual)})`);
     this.key = key;
     this.file = file;
   }
@@ -115,8 +115,23 @@ export function errorMessage(error: unknown): string {
   return typeof error === 'string' ? error : inspect(error, { breakLength: Infinity, depth: 1 });
 }
 
-function describe(value: unknown): string {
-  return inspect(value, { breakLength: Infinity, depth: 2, maxStringLength: 120 });
+/** Option paths whose values are never printed, only their type: header values carry credentials. */
+const SECRET_KEY = /(^|\.)headers($|[.[])/i;
+
+/** A bad value as a message shows it: only the type under a secret key, URLs without their credentials. */
+function describeSafely(key: string, value: unknown): string {
+  if (SECRET_KEY.test(key)) return value === null ? 'null' : Array.isArray(value) ? 'an array' : `${/^[aeiou]/.test(typeof value) ? 'an' : 'a'} ${typeof value}`;
+  const shown = typeof value === 'string' ? redactCredentials(value, key.endsWith('endpoint')) : value;
+  return inspect(shown, { breakLength: Infinity, depth: 2, maxStringLength: 120 });
+}
+
+/**
+ * @internal `text` with the user-information part of any URL in it replaced by `***`
+ * (`https://user:secret@host` -> `https://***@host`); with `isUrl`, also a leading one without a scheme (`user:secret@host`).
+ */
+export function redactCredentials(text: string, isUrl = false): string {
+  const redacted = text.replace(/([a-z][a-z\d+.-]*:\/\/)[^\s/?#@]*@/gi, '$1***@');
+  return isUrl ? redacted.replace(/^(?![a-z][a-z\d+.-]*:\/\/)[^\s/?#@]*@/i, '***@') : redacted;
 }
 
 /**

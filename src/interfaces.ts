@@ -114,7 +114,11 @@ export interface PerflogStats {
 export interface FileOptions {
   /** Write the local JSON-lines file. @default true */
   enabled: boolean;
-  /** File name inside `logDir`; `{module}` is replaced by the module. @default "{module}_metrics.log" */
+  /**
+   * File name inside `logDir`; `{module}` is replaced by the module (at most 4 times; the rest at most 128 UTF-8
+   * bytes). A module that would make the name pass 200 bytes is cut and ends in `-` + 16 hex digits of its SHA-256,
+   * so every name perflog derives from it stays within 255 bytes. @default "{module}_metrics.log"
+   */
   fileName: string;
   /**
    * Rotate the active file before a write would take it past this size, in MiB (fractions allowed). A rotation never
@@ -126,7 +130,10 @@ export interface FileOptions {
    * `<file>.2026-11-25.001`), or never by time. @default "daily"
    */
   rotateInterval: 'none' | 'hourly' | 'daily';
-  /** Write every record with its own `write(2)` instead of buffering. @default false */
+  /**
+   * Write every record with its own `write(2)` instead of buffering. Always so in a worker thread, whose buffer an
+   * exit of the main thread or `terminate()` would lose. @default false
+   */
   sync: boolean;
 }
 

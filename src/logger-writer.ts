@@ -1,23 +1,15 @@
 /**
- * The hot path: a call becomes one OpenTelemetry-shaped record, encoded once as a JSON line, handed to the exporters.
+ * The hot path: a call becomes one OpenTelemetry-shaped record, encoded once as a JSON line, handed to the sinks.
  * Synchronous; never throws into the app unless `strict` is on.
  */
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { DropReason } from './errors.js';
 import { PerflogRecordError } from './errors.js';
-import type { FileExporter } from './exporters/file-exporter.js';
 import type { Attributes, MetricLogWriter, MetricType } from './interfaces.js';
 import type { Pipeline } from './pipeline.js';
 import type { ReservedFields } from './record-encoder.js';
 import { MODULE_FIELDS, attributeFailure, encodeAttributes, encodeString, liftedFields, reservedFields } from './record-encoder.js';
-
-/**
- * Receives every accepted record besides the local file (an OTel `LoggerProvider`, the OTLP shipper).
- * @internal
- */
-export interface RecordForwarder {
-  forward(line: string, module: string, operation: string, timeMs: number): void;
-}
+import type { RecordSink } from './sinks/record-sink.js';
 
 /**
  * perflog's `MetricLogWriter`: writes the records of one module into a factory's pipeline.
@@ -30,7 +22,7 @@ export class ModuleMetricWriter implements MetricLogWriter {
   readonly #reserved: ReservedFields;
   readonly #lookup: (module: string) => ModuleMetricWriter;
   #pipeline: Pipeline;
-  #file: FileExporter | undefined;
+  #sinks: readonly RecordSink[];
 
   /** @internal `lookup` returns the owning factory's writer of another module. */
   constructor(pipeline: Pipeline, module: string, lookup: (module: string) => ModuleMetricWriter) {
@@ -39,7 +31,7 @@ export class ModuleMetricWriter implements MetricLogWriter {
     this.#reserved = reservedFields(MODULE_FIELDS[module]);
     this.#lookup = lookup;
     this.#pipeline = pipeline;
-    this.#file = pipeline.fileFor(module);
+    this.#sinks = pipeline.sinks;
   }
 
   /** The same factory's writer for another module. */
@@ -50,7 +42,7 @@ export class ModuleMetricWriter implements MetricLogWriter {
   /** @internal Moves this writer (and every monitor holding it) to a new pipeline. */
   attach(pipeline: Pipeline): void {
     this.#pipeline = pipeline;
-    this.#file = pipeline.fileFor(this.module);
+    this.#sinks = pipeline.sinks;
   }
 
   logTimer(operation: string, seconds: number, attributes?: Attributes): void {
@@ -110,8 +102,9 @@ export class ModuleMetricWriter implements MetricLogWriter {
       if (isSpanContextValid(context)) line += `,"trace_id":"${context.traceId}","span_id":"${context.spanId}"`;
     }
     line += '}\n';
-    this.#file?.write(line);
-    pipeline.forwarder?.forward(line, this.module, operation, timeMs);
+    const meta = { module: this.module, operation, timeMs };
+    const sinks = this.#sinks;
+    for (let i = 0; i < sinks.length; i++) sinks[i]!.write(line, meta);
     pipeline.stats.recordsWritten++;
   }
 

@@ -4,6 +4,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Resource } from '@opentelemetry/resources';
 import { PerflogConfigError } from './errors.js';
+import { MAX_FILE_NAME_TEMPLATE_BYTES, MAX_MODULE_PLACEHOLDERS, isFileNameTemplate } from './exporters/file-names.js';
 import type {
   FileOptions, LogCleanupConfig, OtlpOptions, PerflogOptions, ResolvedPerflogOptions,
 } from './interfaces.js';
@@ -106,7 +107,7 @@ function validateLayer({ options, file, keyOf = (path) => path }: Layer): void {
   optional(o.resource, 'resource', (v) => isObject(v) && isObject((v as { attributes?: unknown }).attributes) && typeof (v as { merge?: unknown }).merge === 'function', 'an OpenTelemetry Resource', fail);
   section(o.file, 'file', {
     enabled: [isBoolean, 'a boolean'],
-    fileName: [(v) => typeof v === 'string' && v !== '' && !/[/\\]/.test(v) && v !== '.' && v !== '..', 'a file name without a directory'],
+    fileName: [isFileNameTemplate, `a file name without a directory, at most ${MAX_FILE_NAME_TEMPLATE_BYTES} bytes besides "{module}" (at most ${MAX_MODULE_PLACEHOLDERS} times)`],
     maxSizeMb: [(v) => isNumber(v) && v > 0, 'a number > 0'],
     rotateInterval: [(v) => v === 'none' || v === 'hourly' || v === 'daily', '"none", "hourly" or "daily"'],
     sync: [isBoolean, 'a boolean'],
@@ -114,10 +115,13 @@ function validateLayer({ options, file, keyOf = (path) => path }: Layer): void {
   section(o.otlp, 'otlp', {
     enabled: [isBoolean, 'a boolean'],
     endpoint: [isHttpUrl, 'an http(s) URL'],
-    headers: [(v) => isPlainObject(v) && Object.values(v).every((h) => typeof h === 'string'), 'an object of string values'],
+    headers: [isPlainObject, 'an object of string values'],
     timeoutMillis: [(v) => Number.isInteger(v) && (v as number) > 0 && (v as number) <= 2 ** 31 - 1, 'an integer in [1, 2147483647]'],
     genAiSemconv: [isBoolean, 'a boolean'],
   }, fail);
+  for (const [name, value] of Object.entries(isPlainObject(o.otlp?.headers) ? o.otlp.headers : {})) {
+    if (typeof value !== 'string') fail(`otlp.headers.${name}`, 'a string', value); // the error prints its type only
+  }
   section(o.cleanup, 'cleanup', {
     enabled: [isBoolean, 'a boolean'],
     retentionDays: [(v) => isNumber(v) && v > 0, 'a number > 0'],

@@ -5,12 +5,16 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { KEY_MAP, findConfigFile, resolveWithEnvironment } from '../src/config.js';
+import { DiagLogLevel, diag } from '@opentelemetry/api';
+import { KEY_MAP, environmentOptions, findConfigFile, resolveWithEnvironment } from '../src/config.js';
 import { CONFIG_SCHEMA_URL } from '../src/config-schema.js';
 import { DEFAULT_CLEANUP_CONFIG, PerflogConfigError, loadMonitoringConfig } from '../src/index.js';
 import { DEFAULT_FILE_OPTIONS, DEFAULT_OTLP_OPTIONS } from '../src/options.js';
+import { ALIAS_BOMB } from './helpers/files.js';
 
 const SHIPPED = new URL('../configs/monitoring_logging.yaml', import.meta.url);
+
+const silent = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined, verbose: () => undefined };
 
 type SchemaNode = { properties?: Record<string, SchemaNode>; default?: unknown };
 
@@ -63,7 +67,8 @@ describe('loadMonitoringConfig()', () => {
     ['an empty pattern list', 'log_cleanup:\n  log_patterns: []\n', /: log_cleanup\.log_patterns must be a non-empty list of globs/],
     ['an unknown rotate interval', 'metrics_log:\n  rotate_interval: weekly\n', /: metrics_log\.rotate_interval must be one of "none", "hourly", "daily" \(got 'weekly'\)/],
     ['an endpoint that is not http(s)', 'otlp:\n  endpoint: ftp://collector\n', /: otlp\.endpoint must be an http\(s\) URL/],
-    ['a header that is not a string', 'otlp:\n  headers: { x-api-key: 1 }\n', /: otlp\.headers\.x-api-key must be a string \(got 1\)/],
+    ['a header that is not a string', 'otlp:\n  headers: { x-api-key: 1 }\n', /: otlp\.headers\.x-api-key must be a string \(got a number\)/],
+    ['an alias bomb', ALIAS_BOMB, /: \(document\) must be valid YAML \(got 'Excessive alias count/],
   ];
   for (const [name, text, message] of invalid) {
     it(`fails naming the file, the key path and what was expected for ${name}`, async () => {
@@ -161,5 +166,25 @@ describe('resolveWithEnvironment()', () => {
     expect(findConfigFile(dir)).to.equal(join(dir, 'configs/monitoring_logging.yaml'));
     process.env['PERFLOG_CONFIG'] = 'other.yaml';
     expect(findConfigFile(dir)).to.equal(join(dir, 'other.yaml'));
+  });
+});
+
+describe('environmentOptions()', () => {
+  it('names a malformed header by its key only, and an endpoint without its credentials, in diag warnings', () => {
+    const warnings: string[] = [];
+    diag.setLogger({ ...silent, warn: (message: string) => warnings.push(message) }, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
+    try {
+      environmentOptions({
+        OTEL_EXPORTER_OTLP_HEADERS: 'Authorization=Bearer%ZZs3cr3t,Bearer s3cr3t',
+        OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'ftp://user:s3cr3t@collector/v1/logs',
+      });
+    } finally {
+      diag.disable();
+    }
+    expect(warnings).to.have.length(3);
+    expect(warnings.join('\n')).not.to.include('s3cr3t');
+    expect(warnings.join('\n')).to.include('the entry for key "Authorization" in OTEL_EXPORTER_OTLP_HEADERS');
+    expect(warnings.join('\n')).to.include('entry 2 in OTEL_EXPORTER_OTLP_HEADERS');
+    expect(warnings.join('\n')).to.include('ftp://***@collector');
   });
 });

@@ -30,6 +30,32 @@ describe('resolveOptions()', () => {
   });
 });
 
+describe('resolveOptions() and secrets', () => {
+  const messageOf = (options: object): string => {
+    try {
+      resolveOptions({ options });
+    } catch (error) {
+      expect(error).to.be.instanceOf(PerflogConfigError);
+      return (error as Error).message;
+    }
+    return expect.fail('no error');
+  };
+
+  it('names a bad header by its key and never prints a header value', () => {
+    const message = messageOf({ otlp: { headers: { Authorization: 'Bearer s3cr3t', 'x-retries': 5 } } });
+    expect(message).to.equal('otlp.headers.x-retries must be a string (got a number)');
+    expect(messageOf({ otlp: { headers: ['Authorization: Bearer s3cr3t'] } })).to.equal('otlp.headers must be an object of string values (got an array)');
+  });
+
+  it('prints a bad endpoint without its credentials', () => {
+    for (const endpoint of ['ftp://user:s3cr3t@collector/v1/logs', 'user:s3cr3t@collector:4318']) {
+      const message = messageOf({ otlp: { endpoint } });
+      expect(message).to.match(/^otlp\.endpoint must be an http\(s\) URL \(got '(ftp:\/\/)?\*\*\*@collector/);
+      expect(message).not.to.include('s3cr3t');
+    }
+  });
+});
+
 describe('isSafePattern()', () => {
   it('rejects absolute paths and any ".." segment, whatever surrounds them', () => {
     fc.assert(fc.property(fc.array(fc.constantFrom('logs', '*', '**', '*.log', '..', 'a.b', '.'), { minLength: 1, maxLength: 5 }), (parts) => {

@@ -41,6 +41,15 @@ describe('package', () => {
     expect(stdout).to.match(/Usage: perflog <command>/);
   });
 
+  it('runs no script of its own at install time, builds when packed, and ships no source map pointing at missing files', async () => {
+    const pkg = JSON.parse(await readFile(repoPath('package.json'), 'utf8')) as { scripts: Record<string, string>; files: string[] };
+    for (const hook of ['preinstall', 'install', 'postinstall', 'prepare']) expect(pkg.scripts, hook).not.to.have.property(hook);
+    expect(pkg.scripts['prepack']).to.equal('npm run build');
+    const { stdout } = await run(process.execPath, [repoPath('node_modules/typescript/bin/tsc'), '-p', repoPath('tsconfig.build.json'), '--showConfig']);
+    const { compilerOptions } = JSON.parse(stdout) as { compilerOptions: { sourceMap?: boolean; declarationMap?: boolean } };
+    if (compilerOptions.sourceMap === true || compilerOptions.declarationMap === true) expect(pkg.files).to.include('src');
+  });
+
   it('documents every error code and CLI exit code in the README', async () => {
     const readme = await readFile(repoPath('README.md'), 'utf8');
     const sources = await Promise.all(['src/errors.ts', 'src/cli/args.ts'].map((f) => readFile(repoPath(f), 'utf8')));

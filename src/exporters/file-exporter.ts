@@ -1,11 +1,13 @@
 /**
  * The local JSON-lines exporter: one append-only file per module, whole lines only, rotated by size and UTC period.
  */
-import { closeSync, fstatSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { PerflogWriteError } from '../errors.js';
 import type { PerflogStats } from '../interfaces.js';
 import { lockSync } from './file-lock.js';
+import { NEWLINE, countLines, makeDirectory } from './file-system.js';
 import type { RotateInterval } from './rotation.js';
 import { lockPathOf, periodLabel, periodMillis, rotateFile } from './rotation.js';
 
@@ -17,13 +19,12 @@ export const FLUSH_INTERVAL_MILLIS = 100;
 const ROTATE_RETRY_MILLIS = 1000;
 /** How long a flush waits for another writer's rotation to finish before writing to the file it holds. */
 const LOCK_WAIT_MILLIS = 2;
-const NEWLINE = 0x0a;
 
 /** What a file exporter needs from its pipeline. */
 export interface FileExporterOptions {
   /** Absolute path of the active file. */
   readonly path: string;
-  /** One `write(2)` per record instead of buffering. */
+  /** One `write(2)` per record instead of buffering; always so in a worker thread, whose buffer an exit would lose. */
   readonly sync: boolean;
   /** The pipeline's counters: `bytesWritten`, `writeErrors`, `recordsDropped`. */
   readonly stats: PerflogStats;
@@ -37,7 +38,15 @@ export interface FileExporterOptions {
   readonly now?: (() => number) | undefined;
 }
 
+/**
+ * Descriptors the exporters of one thread hold open at most: the least recently written file's is closed first and
+ * reopened at its next flush, so an app with thousands of modules never runs out of descriptors because of perflog.
+ */
+export const MAX_OPEN_FILES = 32;
+
 const live = new Set<FileExporter>();
+/** The exporters holding a descriptor, least recently written first. */
+const openFiles = new Set<FileExporter>();
 let flushTimer: NodeJS.Timeout | undefined;
 
 function flushLive(): void {
@@ -68,9 +77,25 @@ export function isOpenByWriter(path: string): boolean {
   return false;
 }
 
+/** Reports held back while the exit hook flushes; `undefined` outside it. */
+let heldReports: Array<() => void> | undefined;
+
+/**
+ * Flushes every exporter, then hands out the failures: an `onError` that calls `process.exit()` ends the process at
+ * once, so reporting the first failure before the other files were written would lose their lines.
+ */
+function flushOnExit(): void {
+  heldReports = [];
+  flushLive();
+  const reports = heldReports;
+  heldReports = undefined;
+  for (const report of reports) report();
+}
+
 // 'exit' runs for process.exit(), the end of the event loop, and uncaught exceptions and rejections: writes here
-// are synchronous, so nothing buffered is lost on any normal exit.
-process.on('exit', flushLive);
+// are synchronous, so nothing buffered is lost on any normal exit. A worker thread ended by the main thread's exit or
+// by terminate() never runs its 'exit' listeners: there every record is written through at once (see `sync`).
+process.on('exit', flushOnExit);
 
 /**
  * Appends encoded lines to one file. Lines are gathered in a string buffer and written whole with one
@@ -79,6 +104,7 @@ process.on('exit', flushLive);
  * active file (another writer may have rotated it, someone may have deleted it or its directory) and reopens if
  * not, then rotates when the write would pass `maxBytes` or a new UTC period has begun. A failed write drops the
  * buffered records (counted and reported) and the file is reopened on the next flush, recreating the directory.
+ * The exporters of a thread share at most `MAX_OPEN_FILES` descriptors (least recently written closed first).
  */
 export class FileExporter {
   readonly path: string;
@@ -108,7 +134,7 @@ export class FileExporter {
 
   constructor(options: FileExporterOptions) {
     this.path = options.path;
-    this.#limit = options.sync ? 0 : BUFFER_CHARS;
+    this.#limit = options.sync || !isMainThread ? 0 : BUFFER_CHARS;
     this.#maxBytes = options.maxBytes ?? Infinity;
     this.#interval = options.rotateInterval ?? 'none';
     this.#periodMs = periodMillis(this.#interval);
@@ -147,7 +173,7 @@ export class FileExporter {
       this.#stats.writeErrors++;
       this.#stats.recordsDropped += lost;
       this.#closeFd();
-      this.#report(new PerflogWriteError(this.path, lost, error));
+      this.#reportFailure(new PerflogWriteError(this.path, lost, error));
     }
   }
 
@@ -164,6 +190,10 @@ export class FileExporter {
   #prepare(bytes: number): void {
     if (this.#fd >= 0 && !this.#isActive()) this.#closeFd();
     if (this.#fd < 0) this.#open();
+    else {
+      openFiles.delete(this); // now the most recently written
+      openFiles.add(this);
+    }
     if (!this.#rotates) return;
     const period = this.#periodNow();
     if (period > this.#period || (this.#size > 0 && this.#size + bytes > this.#maxBytes)) {
@@ -189,6 +219,8 @@ export class FileExporter {
   }
 
   #open(): void {
+    const oldest = openFiles.size >= MAX_OPEN_FILES ? openFiles.values().next().value : undefined;
+    if (oldest !== undefined) oldest.#closeFd();
     let fd: number;
     try {
       fd = openSync(this.path, 'a');
@@ -198,6 +230,7 @@ export class FileExporter {
       fd = openSync(this.path, 'a');
     }
     this.#fd = fd;
+    openFiles.add(this);
     const opened = fstatSync(fd);
     this.#ino = opened.ino;
     this.#dev = opened.dev;
@@ -221,7 +254,7 @@ export class FileExporter {
       }
     } catch (error) {
       this.#rotateRetryAtMs = Date.now() + ROTATE_RETRY_MILLIS;
-      this.#report(new PerflogWriteError(this.path, 0, error, 'rotate'));
+      this.#reportFailure(new PerflogWriteError(this.path, 0, error, 'rotate'));
     }
   }
 
@@ -243,6 +276,12 @@ export class FileExporter {
     this.#open();
   }
 
+  /** Reports a failure now, or once every file is flushed when the exit hook is running. */
+  #reportFailure(error: Error): void {
+    if (heldReports === undefined) this.#report(error);
+    else heldReports.push(() => this.#report(error));
+  }
+
   #periodNow(): number {
     return this.#periodMs > 0 ? Math.floor(this.#now() / this.#periodMs) : 0;
   }
@@ -260,33 +299,6 @@ export class FileExporter {
       // already gone (EBADF after a fault): nothing left to release
     }
     this.#fd = -1;
+    openFiles.delete(this);
   }
-}
-
-/**
- * Creates `dir` and its missing parents. Not `mkdirSync(dir, { recursive: true })`: on a path where `mkdir` answers
- * `ENOENT` for an existing parent (under `/proc`), Node's loops forever; this one climbs at most the path's depth.
- */
-function makeDirectory(dir: string): void {
-  try {
-    mkdirSync(dir);
-    return;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return;
-    if (code !== 'ENOENT' || dirname(dir) === dir) throw error;
-  }
-  makeDirectory(dirname(dir));
-  try {
-    mkdirSync(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error; // another writer made it meanwhile
-  }
-}
-
-/** Complete lines in `data` before `end`. */
-function countLines(data: Buffer, end: number): number {
-  let lines = 0;
-  for (let i = data.indexOf(NEWLINE); i !== -1 && i < end; i = data.indexOf(NEWLINE, i + 1)) lines++;
-  return lines;
 }

@@ -6,6 +6,7 @@
  * them, so SIGXFSZ, which Node ignores (a write past a file size limit then just fails with EFBIG), kills the app. A
  * monitoring library must not change how its host reacts to signals.
  */
+import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { threadId } from 'node:worker_threads';
@@ -49,8 +50,7 @@ export function tryLockSync(
       fd = openSync(lockPath, 'wx');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (attempt > 0 || !isStale(lockPath, staleMillis)) return undefined;
-      removeQuietly(lockPath);
+      if (attempt > 0 || !removeStale(lockPath, staleMillis)) return undefined;
       continue;
     }
     try {
@@ -65,19 +65,61 @@ export function tryLockSync(
 
 /** Whether the lock at `lockPath` was left by a dead process of this host or was not refreshed for `staleMillis`. */
 export function isStale(lockPath: string, staleMillis = STALE_LOCK_MILLIS): boolean {
-  let text: string;
-  let mtimeMs: number;
+  const holder = readHolder(lockPath);
+  return holder !== undefined && isStaleHolder(holder, staleMillis);
+}
+
+interface Holder { readonly ino: number; readonly mtimeMs: number; readonly text: string }
+
+function readHolder(lockPath: string): Holder | undefined {
   try {
-    mtimeMs = statSync(lockPath).mtimeMs;
-    text = readFileSync(lockPath, 'utf8');
+    const { ino, mtimeMs } = statSync(lockPath);
+    return { ino, mtimeMs, text: readFileSync(lockPath, 'utf8') };
   } catch {
-    return false; // gone already: the next attempt will simply create it
+    return undefined; // gone already: the next attempt will simply create it
   }
+}
+
+function isStaleHolder({ mtimeMs, text }: Holder, staleMillis: number): boolean {
   if (Date.now() - mtimeMs > staleMillis) return true;
   // A holder writes its content right after creating the file: an empty or partial one is a live holder at work.
   const [pid, , host] = text.split(' ');
   const holder = Number(pid);
   return host === HOST && Number.isInteger(holder) && holder > 0 && !isAlive(holder);
+}
+
+/**
+ * Removes the lock at `lockPath` if it is stale; returns whether the caller may now try to create it. Several
+ * processes may find the same stale lock at once, and a plain check-then-unlink would let a late one delete the lock
+ * an early one has just created: so only the process that creates the takeover guard `<lock>.takeover-<id>` (with
+ * `O_EXCL`, `<id>` naming this very holder: inode and content) may remove it, after checking under the guard that the
+ * lock is still that holder's. Whoever then creates the lock with `O_EXCL` holds it, and only one can.
+ */
+function removeStale(lockPath: string, staleMillis: number): boolean {
+  const holder = readHolder(lockPath);
+  if (holder === undefined) return true;
+  if (!isStaleHolder(holder, staleMillis)) return false;
+  const id = createHash('sha256').update(`${holder.ino}\n${holder.text}`).digest('hex').slice(0, 16);
+  const guard = `${lockPath}.takeover-${id}`;
+  try {
+    closeSync(openSync(guard, 'wx'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // Another process is taking this holder over. Its guard lives for a few system calls: one older than the stale
+    // time belongs to a taker that died midway, and is removed so that the next attempt can go on.
+    const taker = readHolder(guard);
+    if (taker !== undefined && Date.now() - taker.mtimeMs > staleMillis) removeQuietly(guard);
+    return false;
+  }
+  try {
+    const now = readHolder(lockPath);
+    if (now === undefined) return true;
+    if (now.ino !== holder.ino || now.text !== holder.text) return false; // taken over already: a new holder's lock
+    removeQuietly(lockPath);
+    return true;
+  } finally {
+    removeQuietly(guard);
+  }
 }
 
 /** Whether process `pid` of this host exists (a process of another user counts as alive). */

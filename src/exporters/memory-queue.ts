@@ -3,7 +3,6 @@
  * byte chunks, bounded by bytes; when full, new records are dropped and counted.
  */
 import type { PerflogStats } from '../interfaces.js';
-import type { RecordForwarder } from '../logger-writer.js';
 import { CHUNK_BYTES } from './file-tailer.js';
 
 /** Bytes of encoded lines the queue holds at most (about 100,000 typical records). */
@@ -19,11 +18,11 @@ export interface QueueBatch {
 }
 
 /**
- * A first-in first-out queue of lines: the writer's forwarder on one side, the shipper on the other. Lines are packed
+ * A first-in first-out queue of lines: the OTLP sink on one side, the shipper on the other. Lines are packed
  * into buffers (no per-record object survives), and a batch stays queued until committed, so a failed send is
  * retried with the same records.
  */
-export class MemoryQueue implements RecordForwarder {
+export class MemoryQueue {
   #chunks: Buffer[] = [];
   #head = 0;
   #tail = '';

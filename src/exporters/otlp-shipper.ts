@@ -12,7 +12,7 @@ import type { PerflogError } from '../errors.js';
 import type { PerflogStats } from '../interfaces.js';
 import type { FileBatch, FileTailer } from './file-tailer.js';
 import type { MemoryQueue, QueueBatch } from './memory-queue.js';
-import type { OtlpSender } from './otlp-exporter.js';
+import type { OtlpSender } from './otlp-sender.js';
 
 /** How often the spool is checked for new lines while all is shipped. */
 export const POLL_INTERVAL_MILLIS = 500;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli.js';
 import type { CleanupResult } from '../../src/index.js';
-import { writeFileAged } from '../helpers/files.js';
+import { ALIAS_BOMB, writeFileAged } from '../helpers/files.js';
 
 describe('perflog cleanup', () => {
   let cwd: string;
@@ -66,6 +66,12 @@ describe('perflog cleanup', () => {
     expect(await run('--config', 'bad.yaml')).to.equal(2);
     expect(err).to.include(`${join(cwd, 'bad.yaml')}: log_cleanup.retention_days must be a number > 0 (got -1)`);
     expect(out).to.equal('');
+  });
+
+  it('exits 2 naming the file for a config file that cannot be parsed (an alias bomb)', async () => {
+    await writeFile(join(cwd, 'bomb.yaml'), ALIAS_BOMB);
+    expect(await run('--config', 'bomb.yaml')).to.equal(2);
+    expect(err).to.include(`${join(cwd, 'bomb.yaml')}: (document) must be valid YAML`);
   });
 
   it('exits 2 for a missing config file, an unknown flag or a bad --format', async () => {

@@ -8,7 +8,7 @@ import type { CommandIo } from '../../src/cli/args.js';
 import { queryMetrics } from '../../src/query/query.js';
 import type { GeneratedRecord } from '../fixtures/metrics-data.js';
 import { writeLogs } from '../fixtures/write-logs.js';
-import { BAD_LINES, BAD_LINE_COUNT, checkRows, expectedGroups } from '../query/query.test.js';
+import { BAD_LINES, BAD_LINE_COUNT, checkRows, expectedGroups } from '../helpers/query-expectations.js';
 
 async function run(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';

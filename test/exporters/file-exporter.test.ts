@@ -13,6 +13,7 @@ import { PerflogWriteError } from '../../src/errors.js';
 import { newStats } from '../../src/pipeline.js';
 import type { ExitMode } from '../fixtures/file-writer.js';
 import { deadPid, readRecords, runWriter, seqsInOrder, waitFor } from '../fixtures/log-files.js';
+import { fixture, runNode } from '../helpers/files.js';
 
 const LIMITED_WRITER = fileURLToPath(new URL('../fixtures/limited-writer.ts', import.meta.url));
 const ROTATED = /^app_metrics\.log\.\d{4}-\d{2}-\d{2}(T\d{2})?\.\d{3,}$/;
@@ -142,6 +143,41 @@ describe('FileExporter', () => {
     });
   });
 
+  describe('file descriptors', () => {
+    it('keeps at most MAX_OPEN_FILES descriptors, so an app with 500 modules under ulimit -n 128 can still open files', function () {
+      this.timeout(60_000);
+      const args = JSON.stringify({ baseDir, modules: 500, appFiles: 40 });
+      const child = spawnSync('bash', ['-c', 'ulimit -n 128 && exec "$@"', 'bash', process.execPath, '--import', 'tsx', fixture('many-modules.ts'), args], { encoding: 'utf8' });
+      expect(child.status, child.stderr).to.equal(0);
+      const result = JSON.parse(child.stdout) as { stats: Record<string, number>; opened: number; error?: string };
+      expect(result.error).to.equal(undefined);
+      expect(result.opened).to.equal(40);
+      expect(result.stats).to.include({ recordsWritten: 1000, writeErrors: 0, recordsDropped: 0 });
+      for (const m of [0, 250, 499]) expect([...seqsInOrder(readRecords(logDir, `m${m}`).records).values()]).to.deep.equal([2]);
+    });
+  });
+
+  describe('long module names', () => {
+    it('keeps every name within 255 bytes and rotates a 230-character module\'s file', async () => {
+      const module = 'm'.repeat(229) + 'é';
+      const made = new PerformanceMonitorFactory({ baseDir, cleanup: { enabled: false }, file: { fileName: 'métriques_{module}.log', maxSizeMb: 0.01 } });
+      const writer = made.getWriter(module);
+      for (let seq = 0; seq < 400; seq++) {
+        writer.logCounter('write', 1, { pid: process.pid, thread: 0, seq, payload: 'x'.repeat(60) });
+        if (seq % 50 === 49) await made.flush();
+      }
+      await made.shutdown();
+      const names = readdirSync(logDir);
+      expect(names.length).to.be.greaterThan(3);
+      for (const name of names) expect(Buffer.byteLength(name), name).to.be.at.most(255);
+      const active = names.find((name) => name.endsWith('.log'))!;
+      expect(active).to.match(/^métriques_m+-[0-9a-f]{16}\.log$/);
+      const lines = names.flatMap((name) => readFileSync(join(logDir, name), 'utf8').split('\n').slice(0, -1));
+      expect(lines).to.have.length(400);
+      expect(made.stats()).to.include({ writeErrors: 0, recordsDropped: 0 });
+    });
+  });
+
   describe('many processes', () => {
     it('keeps every line of 4 processes x 50,000 records whole and once across many rotations', async function () {
       this.timeout(120_000);
@@ -161,10 +197,10 @@ describe('FileExporter', () => {
 
     it('keeps every line of worker threads sharing one file with rotation', async function () {
       this.timeout(60_000);
-      const child = await runWriter({ baseDir, module: 'app', count: 20_000, exit: 'natural', maxSizeMb: 0.25, threads: 2 });
+      const child = await runWriter({ baseDir, module: 'app', count: 5000, exit: 'natural', maxSizeMb: 0.1, threads: 2 });
       expect(child.code, child.stderr).to.equal(0);
       const perWriter = seqsInOrder(readRecords(logDir, 'app').records);
-      expect([...perWriter.values()]).to.deep.equal([20_000, 20_000, 20_000]);
+      expect([...perWriter.values()]).to.deep.equal([5000, 5000, 5000]);
     });
   });
 
@@ -181,6 +217,22 @@ describe('FileExporter', () => {
         expect([...seqsInOrder(readRecords(logDir, 'app').records).values()]).to.deep.equal([3000]);
       });
     }
+
+    for (const end of ['exit', 'terminate'] as const) {
+      it(`keeps every record of worker threads when the main thread ends them by ${end}`, async () => {
+        const child = await runNode(fixture('worker-exit.ts'), [JSON.stringify({ baseDir, workers: 2, count: 300, end })]);
+        expect(child.code, child.stderr).to.equal(0);
+        expect([...seqsInOrder(readRecords(logDir, 'app').records).values()]).to.deep.equal([300, 300]);
+      });
+    }
+
+    it('flushes every module at exit before an onError that calls process.exit() hears of a failed one', async () => {
+      await mkdir(logDir);
+      await symlink('/dev/full', join(logDir, 'broken_metrics.log'));
+      const child = await runNode(fixture('exit-on-error.ts'), [JSON.stringify({ baseDir, count: 100 })]);
+      expect(child.code, child.stderr).to.equal(3);
+      expect([...seqsInOrder(readRecords(logDir, 'app').records).values()]).to.deep.equal([100]);
+    });
 
     for (const sync of [false, true]) {
       it(`leaves no torn line before the last after SIGKILL mid-stream (sync: ${sync})`, async function () {

@@ -7,6 +7,11 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const DAY_MS = 86_400_000;
+
+/** Nine levels of nine aliases each: 9^9 strings once expanded. */
+export const ALIAS_BOMB = ['a: &a ["x","x","x","x","x","x","x","x","x"]',
+  ...[...'bcdefghi'].map((name, i) => `${name}: &${name} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`)].join('\n') + '\n';
+
 /** tsx's loader, by absolute URL: children may run in a folder without node_modules. */
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 

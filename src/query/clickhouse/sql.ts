@@ -4,7 +4,7 @@
  * Every user value (time bounds, filter keys and values, group-by field names, database, table) is a bound
  * parameter `{name:Type}`; the SQL text is the same for every value.
  */
-import { PERFLOG_SCOPE_NAME } from '../../exporters/otlp-exporter.js';
+import { PERFLOG_SCOPE_NAME } from '../../record-attributes.js';
 import type { AggregateOptions } from '../aggregate.js';
 import type { ResolvedReadOptions } from '../options.js';
 

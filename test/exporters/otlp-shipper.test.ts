@@ -8,7 +8,7 @@ import { JsonLogsSerializer, ProtobufLogsSerializer } from '@opentelemetry/otlp-
 import { expect } from 'chai';
 import { PerformanceMonitorFactory } from '../../src/index.js';
 import type { PerflogOptions } from '../../src/index.js';
-import { OtlpSender } from '../../src/exporters/otlp-exporter.js';
+import { OtlpSender } from '../../src/exporters/otlp-sender.js';
 import { startReceiver } from '../helpers/otlp-receiver.js';
 import type { Receiver } from '../helpers/otlp-receiver.js';
 
