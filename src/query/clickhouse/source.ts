@@ -51,8 +51,7 @@ export async function connect(source: ResolvedClickHouseSource): Promise<Client>
   return module.createClient({
     url: source.url, username: source.username, password: source.password, application: 'perflog',
     request_timeout: source.requestTimeoutMillis,
-    // Progress headers keep a long aggregation's connection alive through proxies with an idle timeout.
-    clickhouse_settings: { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '10000' },
+    // No clickhouse_settings: a read-only user (readonly=1, the usual reader account) may change none.
     // Failures reach the caller as a PerflogSourceError; the client must not print on the app's console.
     log: { level: module.ClickHouseLogLevel.OFF },
   });
