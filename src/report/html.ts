@@ -37,7 +37,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 10px}.muted{col
 .tick,.label{fill:var(--muted);font-size:11px}.label{fill:var(--fg)}.line{fill:none;stroke-width:2}
 .legend{list-style:none;margin:4px 0 0;padding:0;display:flex;flex-wrap:wrap;gap:12px;font-size:12px;color:var(--muted)}
 .swatch{display:inline-block;width:14px;height:3px;margin-right:6px;vertical-align:middle;background:var(--swatch)}
-table{border-collapse:collapse;font-variant-numeric:tabular-nums}th,td{padding:4px 10px;text-align:right;border-bottom:1px solid var(--grid)}
+table{border-collapse:collapse;font-variant-numeric:tabular-nums}th,td{padding:4px 10px;text-align:right;border-bottom:1px solid var(--grid);white-space:nowrap}
 th{color:var(--muted);font-weight:600}
 td.text,th.text{text-align:left}.tables{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}.tables section{max-width:100%;overflow-x:auto}
 h3{font-size:14px;margin:8px 0 6px}.values{list-style:none;margin:8px 0;padding:0;display:flex;gap:18px;flex-wrap:wrap}
