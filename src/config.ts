@@ -175,3 +175,10 @@ export function resolveWithEnvironment(
   if (configFile !== false) layers.push({ options: loadMonitoringConfig(configFile) });
   return resolveOptions(...layers);
 }
+
+/** ClickHouse credentials for `perflog stats|report --clickhouse`: `CLICKHOUSE_USER`, `CLICKHOUSE_PASSWORD` (unset: absent). */
+export function clickHouseCredentials(env: NodeJS.ProcessEnv = process.env): { username?: string; password?: string } {
+  const username = env['CLICKHOUSE_USER'];
+  const password = env['CLICKHOUSE_PASSWORD'];
+  return { ...(username !== undefined && username !== '' ? { username } : {}), ...(password !== undefined ? { password } : {}) };
+}

@@ -149,3 +149,18 @@ export function redactCredentials(text: string, isUrl = false): string {
   const redacted = text.replace(/([a-z][a-z\d+.-]*:\/\/)[^\s/?#@]*@/gi, '$1***@');
   return isUrl ? redacted.replace(/^(?![a-z][a-z\d+.-]*:\/\/)[^\s/?#@]*@/i, '***@') : redacted;
 }
+
+/**
+ * Thrown by `queryMetrics` and the CLI when a query source other than the files fails: a ClickHouse server that
+ * cannot be reached, refuses the credentials, lacks the table, or holds a table of another schema. The message names
+ * the server (without credentials), the table and what was expected.
+ */
+export class PerflogSourceError extends Error {
+  override name = 'PerflogSourceError';
+  /** Stable error code: `PERFLOG_SOURCE_FAILED`. */
+  readonly code = 'PERFLOG_SOURCE_FAILED';
+
+  constructor(message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+  }
+}

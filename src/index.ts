@@ -23,8 +23,11 @@ export type { MetricRecord, MetricReader, ReadStats } from './query/reader.js';
 export { queryMetrics } from './query/query.js';
 export type { QueryOptions, QueryResult, QueryRow, DurationSummary } from './query/query.js';
 export type { ReadOptions, TimeBound } from './query/options.js';
+export type { QuerySource, ClickHouseSourceOptions } from './query/clickhouse/options.js';
 export type { GroupValue } from './query/group-stats.js';
-export { PerflogConfigError, PerflogRecordError, PerflogWriteError, PerflogExportError, PerflogCleanupError } from './errors.js';
+export {
+  PerflogConfigError, PerflogRecordError, PerflogWriteError, PerflogExportError, PerflogCleanupError, PerflogSourceError,
+} from './errors.js';
 export type { DropReason, PerflogError } from './errors.js';
 export type {
   AttributeValue, Attributes, MetricType, MetricLogWriter, PerformanceMonitor, RecordOptions, CheckpointRecord, CheckpointWritesRecord,

@@ -8,9 +8,11 @@ import type { ParseArgsConfig } from 'node:util';
 import fg from 'fast-glob';
 import { PerflogConfigError } from '../errors.js';
 import type { ReadOptions } from '../query/options.js';
+import type { QuerySource } from '../query/clickhouse/options.js';
 import { TIME_BOUND_FORMS, parseTimeBound } from '../query/options.js';
 import type { Prices } from '../report/prices.js';
 import { parsePrices } from '../report/prices.js';
+import { sourceFromFlags } from './clickhouse-flags.js';
 
 /** A bad command line: printed on stderr, exit code 2. */
 export class UsageError extends Error {
@@ -47,7 +49,7 @@ export function parseFormat(value: string | undefined): 'table' | 'json' {
   throw new UsageError(`--format must be "table" or "json" (got "${value}")`);
 }
 
-/** The file and filter flags every reading command shares; `readOptionsFromFlags` reads them. */
+/** The file, ClickHouse and filter flags every reading command shares; `readOptionsFromFlags` reads them. */
 export const FILTER_FLAGS = {
   dir: { type: 'string' },
   pattern: { type: 'string', multiple: true },
@@ -55,6 +57,10 @@ export const FILTER_FLAGS = {
   operation: { type: 'string' },
   since: { type: 'string' },
   until: { type: 'string' },
+  // the ClickHouse source (clickhouse-flags.ts)
+  clickhouse: { type: 'string' },
+  database: { type: 'string' },
+  table: { type: 'string' },
 } as const;
 
 /** The values of `FILTER_FLAGS` as `parseFlags` returns them. */
@@ -65,15 +71,19 @@ export interface FilterValues {
   operation?: string | undefined;
   since?: string | undefined;
   until?: string | undefined;
+  clickhouse?: string | undefined;
+  database?: string | undefined;
+  table?: string | undefined;
 }
 
 /**
  * Turns the shared file and filter flags (`--dir`, `--pattern`, `--module`, `--operation`, `--since`, `--until`) into
  * query options; a bad value is a `UsageError` naming the flag.
  */
-export async function readOptionsFromFlags(values: FilterValues, io: CommandIo): Promise<ReadOptions> {
+export async function readOptionsFromFlags(values: FilterValues, io: CommandIo): Promise<ReadOptions & { source?: QuerySource }> {
+  const source = sourceFromFlags(values);
   const patterns = [...(values.pattern ?? [])];
-  if (values.dir !== undefined || patterns.length === 0) {
+  if (source === undefined && (values.dir !== undefined || patterns.length === 0)) {
     const dir = resolve(io.cwd, values.dir ?? 'logs');
     const info = await stat(dir).catch(() => undefined);
     if (info === undefined || !info.isDirectory()) throw new UsageError(`--dir ${values.dir ?? 'logs'}: no such directory`);
@@ -90,7 +100,8 @@ export async function readOptionsFromFlags(values: FilterValues, io: CommandIo):
       throw error;
     }
   }
-  return { patterns, baseDir: io.cwd, module: values.module, operation: values.operation, since: values.since, until: values.until };
+  const filters = { module: values.module, operation: values.operation, since: values.since, until: values.until };
+  return source === undefined ? { patterns, baseDir: io.cwd, ...filters } : { source, ...filters };
 }
 
 /** Reads `--prices FILE` (see `parsePrices`); a missing or bad file is a `UsageError` naming it. */

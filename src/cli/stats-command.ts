@@ -7,9 +7,11 @@ import { INTERNAL_MODULES, topRows } from '../report/breakdown.js';
 import type { Command, CommandIo } from './args.js';
 import { FILTER_FLAGS, UsageError, parseFlags, parseFormat, readOptionsFromFlags } from './args.js';
 import { formatBytes, formatCount, formatDuration, formatPercent, renderTable } from './format.js';
+import { describeSource } from './clickhouse-flags.js';
 
-const USAGE = 'perflog stats [--dir logs] [--pattern GLOB]... [--module M] [--operation O] [--since 24h|7d|ISO] '
-  + '[--until ..] [--group-by module,operation] [--top 20] [--include-internal] [--format table|json]';
+const USAGE = 'perflog stats [--dir logs] [--pattern GLOB]... [--clickhouse URL [--database otel] [--table otel_logs]] '
+  + '[--module M] [--operation O] [--since 24h|7d|ISO] [--until ..] [--group-by module,operation] [--top 20] '
+  + '[--include-internal] [--format table|json]';
 
 const FLAGS = { ...FILTER_FLAGS, 'group-by': { type: 'string' }, format: { type: 'string' }, top: { type: 'string' },
   'include-internal': { type: 'boolean' } } as const;
@@ -23,11 +25,13 @@ export interface StatsTableOptions {
   top?: number;
   /** Shows perflog's own records (module `log_cleaner`) in the table instead of a maintenance section. */
   includeInternal?: boolean;
+  /** Names a source other than the files (ClickHouse), for the line under the table. */
+  source?: string | undefined;
 }
 
 /** `perflog stats` */
 export const statsCommand: Command = {
-  summary: 'Counts, error rates, duration percentiles and totals per group, read from the metric log files.',
+  summary: 'Counts, error rates, duration percentiles and totals per group, from the metric log files or ClickHouse.',
   usage: USAGE,
   async run(args: string[], io: CommandIo): Promise<number> {
     const values = parseFlags(args, FLAGS);
@@ -41,7 +45,7 @@ export const statsCommand: Command = {
     const options = await readOptionsFromFlags(values, io);
     const result = await queryMetrics({ ...options, groupBy });
     if (format === 'json') io.stdout(`${JSON.stringify(result)}\n`);
-    else io.stdout(`${renderStats(result, groupBy, { top, includeInternal: values['include-internal'] === true })}\n`);
+    else io.stdout(`${renderStats(result, groupBy, { top, includeInternal: values['include-internal'] === true, source: describeSource(values) })}\n`);
     return 0;
   },
 };
@@ -52,7 +56,7 @@ export const statsCommand: Command = {
  * `includeInternal`.
  */
 export function renderStats(result: QueryResult, groupBy: readonly string[], options: StatsTableOptions = {}): string {
-  const summary = `${formatCount(result.linesRead)} lines read from ${formatCount(result.files)} file${result.files === 1 ? '' : 's'}`
+  const summary = options.source !== undefined ? `${formatCount(result.linesRead)} records aggregated in ${options.source}` : `${formatCount(result.linesRead)} lines read from ${formatCount(result.files)} file${result.files === 1 ? '' : 's'}`
     + `, ${formatCount(result.badLines)} bad`;
   const internal = (row: QueryRow): boolean => groupBy.includes('module') && INTERNAL_MODULES.includes(String(row.group['module']));
   const split = options.includeInternal !== true;

@@ -14,6 +14,8 @@ import { listFiles } from './list-files.js';
 import type { DurationSketch } from './sketch.js';
 import type { ReadOptions } from './options.js';
 import { resolveReadOptions } from './options.js';
+import type { QuerySource } from './clickhouse/options.js';
+import { resolveClickHouseSource } from './clickhouse/options.js';
 
 /** What `queryMetrics` computes: `ReadOptions` plus the grouping. */
 export interface QueryOptions extends ReadOptions {
@@ -37,6 +39,12 @@ export interface QueryOptions extends ReadOptions {
    * "reasoning_tokens"]` (a missing field counts 0). @default []
    */
   sum?: readonly string[] | undefined;
+  /**
+   * Where the records are: the local files (the default, `patterns`) or a ClickHouse server holding the
+   * OpenTelemetry Collector exporter's logs table (SPEC section 12), which computes the answer itself.
+   * @example { clickhouse: { url: 'http://clickhouse:8123', database: 'otel', table: 'otel_logs' } }
+   */
+  source?: QuerySource | undefined;
 }
 
 /** Duration statistics of a group, in seconds; `null` when the group has no `duration` (counters, gauges). */
@@ -117,6 +125,11 @@ export async function queryMetrics(options: QueryOptions = {}): Promise<QueryRes
     }
   }
   const resolved: AggregateOptions = { ...resolveReadOptions(options), measure: options.measure, sum: options.sum?.slice() };
+  if (options.source !== undefined) {
+    const source = resolveClickHouseSource(options.source);
+    // Loaded on first use: the ClickHouse client is an optional peer dependency.
+    return (await import('./clickhouse/source.js')).queryClickHouse(source, resolved, groupBy);
+  }
   const files = await listFiles(resolved.patterns, resolved.baseDir);
   const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
   const threads = threadsOption ?? (totalBytes >= PARALLEL_THRESHOLD_BYTES ? availableParallelism() - 1 : 0);
@@ -224,7 +237,8 @@ function summarize(count: number, sum: number, min: number, max: number, sketch:
   return { min: has ? min : null, mean: has ? sum / count : null, p50: at(0.5), p90: at(0.9), p95: at(0.95), p99: at(0.99), max: has ? max : null };
 }
 
-function compareGroups(groupBy: readonly string[], a: Record<string, GroupValue>, b: Record<string, GroupValue>): number {
+/** @internal Orders rows by their group values: numbers numerically, strings by code unit, `null` last. */
+export function compareGroups(groupBy: readonly string[], a: Record<string, GroupValue>, b: Record<string, GroupValue>): number {
   for (const field of groupBy) {
     const x = a[field] ?? null;
     const y = b[field] ?? null;

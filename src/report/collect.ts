@@ -11,8 +11,8 @@ import { INTERNAL_MODULES } from './breakdown.js';
 
 /** Most buckets a time series holds. */
 export const MAX_BUCKETS = 60;
-// Bucket widths in seconds, each a multiple of the one before (so coarsening merges whole buckets): 1 s ... 1 week.
-const WIDTHS = [1, 2, 10, 20, 60, 120, 600, 1200, 3600, 7200, 21600, 43200, 86400, 604800];
+/** Bucket widths in seconds, each a multiple of the one before (so coarsening merges whole buckets): 1 s ... 1 week. */
+export const WIDTHS = [1, 2, 10, 20, 60, 120, 600, 1200, 3600, 7200, 21600, 43200, 86400, 604800];
 
 /** One time bucket of one operation. */
 export class Bucket {
