@@ -208,7 +208,8 @@ export class LogCleaner {
       result.filesSkipped++;
       return;
     }
-    if (this.#isUnshipped !== undefined) return this.#deleteUnlessShipping(run, path, stats);
+    // the shipper knows its files by their path under the base directory, not by the folder handle's /proc path
+    if (this.#isUnshipped !== undefined) return this.#deleteUnlessShipping(run, path, stats, join(this.baseDir, rel));
     this.#delete(run, path, stats);
     return undefined;
   }
@@ -228,8 +229,8 @@ export class LogCleaner {
   }
 
   /** Deletes an expired file unless the OTLP shipper still needs it (SPEC section 5); never throws. */
-  async #deleteUnlessShipping(run: Run, path: string, stats: Stats): Promise<void> {
-    if (await this.#isStillShipping(path, stats)) run.result.filesSkipped++;
+  async #deleteUnlessShipping(run: Run, path: string, stats: Stats, logicalPath: string): Promise<void> {
+    if (await this.#isStillShipping(logicalPath, stats)) run.result.filesSkipped++;
     else this.#delete(run, path, stats);
   }
 
