@@ -7,7 +7,7 @@ import { isMainThread } from 'node:worker_threads';
 import { PerflogWriteError } from '../errors.js';
 import type { PerflogStats } from '../interfaces.js';
 import { lockSync } from './file-lock.js';
-import { NEWLINE, countLines, makeDirectory } from './file-system.js';
+import { NEWLINE, countLines, encodeLines, makeDirectory, releaseLines } from './file-system.js';
 import type { RotateInterval } from './rotation.js';
 import { lockPathOf, periodLabel, periodMillis, rotateFile } from './rotation.js';
 
@@ -19,6 +19,11 @@ export const FLUSH_INTERVAL_MILLIS = 100;
 const ROTATE_RETRY_MILLIS = 1000;
 /** How long a flush waits for another writer's rotation to finish before writing to the file it holds. */
 const LOCK_WAIT_MILLIS = 2;
+/**
+ * In a worker thread (one write per record) the path is checked against the descriptor at most this often, not per
+ * record: a deleted or rotated file is followed within this time.
+ */
+export const WORKER_CHECK_MILLIS = 5;
 
 /** What a file exporter needs from its pipeline. */
 export interface FileExporterOptions {
@@ -122,8 +127,11 @@ export class FileExporter {
   /** Inode whose last line a failed partial write left unterminated; -1 when none. */
   #tornIno = -1;
   #rotateRetryAtMs = 0;
+  /** When the path is next checked against the descriptor (worker threads only; 0: at every flush). */
+  #checkAtMs = 0;
   #closed = false;
   readonly #limit: number;
+  readonly #checkEveryMs: number;
   readonly #maxBytes: number;
   readonly #interval: RotateInterval;
   readonly #periodMs: number;
@@ -135,6 +143,7 @@ export class FileExporter {
   constructor(options: FileExporterOptions) {
     this.path = options.path;
     this.#limit = options.sync || !isMainThread ? 0 : BUFFER_CHARS;
+    this.#checkEveryMs = isMainThread ? 0 : WORKER_CHECK_MILLIS;
     this.#maxBytes = options.maxBytes ?? Infinity;
     this.#interval = options.rotateInterval ?? 'none';
     this.#periodMs = periodMillis(this.#interval);
@@ -155,7 +164,7 @@ export class FileExporter {
   /** Writes out everything buffered, synchronously. Never throws: failures are counted and reported. */
   flushSync(): void {
     if (this.#pending === 0) return;
-    const data = Buffer.from(this.#buffer);
+    const data = encodeLines(this.#buffer);
     const records = this.#pending;
     this.#buffer = '';
     this.#pending = 0;
@@ -164,11 +173,14 @@ export class FileExporter {
       this.#prepare(data.length);
       if (this.#tornIno === this.#ino) this.#terminateTornLine();
       while (offset < data.length) offset += writeSync(this.#fd, data, offset);
+      this.#size += data.length;
       this.#stats.bytesWritten += data.length;
+      releaseLines(data);
     } catch (error) {
       // A write that failed midway (disk full) leaves the lines before `offset` written, the one across it torn.
       const lost = records - countLines(data, offset);
       if (offset > 0 && data[offset - 1] !== NEWLINE) this.#tornIno = this.#ino;
+      releaseLines(data);
       this.#stats.bytesWritten += offset;
       this.#stats.writeErrors++;
       this.#stats.recordsDropped += lost;
@@ -188,7 +200,7 @@ export class FileExporter {
 
   /** Makes sure the descriptor holds the active file and rotates it when due, before `bytes` more are written. */
   #prepare(bytes: number): void {
-    if (this.#fd >= 0 && !this.#isActive()) this.#closeFd();
+    if (this.#fd >= 0 && this.#isDue() && !this.#isActive()) this.#closeFd();
     if (this.#fd < 0) this.#open();
     else {
       openFiles.delete(this); // now the most recently written
@@ -200,6 +212,15 @@ export class FileExporter {
       this.#rotate(period, bytes);
       if (this.#fd < 0) this.#open();
     }
+  }
+
+  /** Whether the path is to be checked against the descriptor now: every flush, or every few ms in a worker. */
+  #isDue(): boolean {
+    if (this.#checkEveryMs === 0) return true;
+    const now = Date.now();
+    if (now < this.#checkAtMs) return false;
+    this.#checkAtMs = now + this.#checkEveryMs;
+    return true;
   }
 
   /**
