@@ -27,9 +27,9 @@ export class PerflogConfigError extends Error {
 export type DropReason =
   | 'invalid_type'
   | 'out_of_range'
+  | 'record_too_large'
   | 'reserved_attribute'
-  | 'shutdown'
-  | 'write_failed';
+  | 'shutdown';
 
 /**
  * Describes one dropped record: handed to `onError`, or thrown (as its `cause`'s kind) with `strict: true`.
@@ -87,8 +87,23 @@ export class PerflogExportError extends Error {
   }
 }
 
-/** Everything perflog hands to `onError`. */
-export type PerflogError = PerflogRecordError | PerflogWriteError | PerflogExportError | Error;
+/** Reports a cleanup run that failed as a whole (a folder that cannot be read, a lock that cannot be taken). */
+export class PerflogCleanupError extends Error {
+  override name = 'PerflogCleanupError';
+  /** Stable error code: `PERFLOG_CLEANUP_FAILED`. */
+  readonly code = 'PERFLOG_CLEANUP_FAILED';
+
+  constructor(cause: unknown) {
+    super(`perflog: log cleanup failed: ${errorMessage(cause)}`, { cause });
+  }
+}
+
+/**
+ * Everything perflog hands to `onError`: narrow on `code` (`PERFLOG_RECORD_DROPPED`, `PERFLOG_WRITE_FAILED`,
+ * `PERFLOG_EXPORT_FAILED`, `PERFLOG_CLEANUP_FAILED`, `PERFLOG_INVALID_CONFIG`).
+ * @example onError: (error) => { if (error.code === 'PERFLOG_RECORD_DROPPED') console.warn(error.reason); }
+ */
+export type PerflogError = PerflogConfigError | PerflogRecordError | PerflogWriteError | PerflogExportError | PerflogCleanupError;
 
 /** Minimum milliseconds between two reports of one kind of failure (write, export) of a pipeline. */
 export const REPORT_INTERVAL_MILLIS = 1000;

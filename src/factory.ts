@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { diag } from '@opentelemetry/api';
 import { resolveWithEnvironment } from './config.js';
+import { PerflogCleanupError } from './errors.js';
 import { setDefaultWriterSource } from './default-writer.js';
 import { CheckpointPerformanceMonitor } from './implementations/checkpoint-monitor.js';
 import { LlmPerformanceMonitor } from './implementations/llm-monitor.js';
@@ -11,7 +12,6 @@ import type {
 } from './interfaces.js';
 import { LogCleaner } from './log-cleaner.js';
 import { ModuleMetricWriter } from './logger-writer.js';
-import { resolveOptions } from './options.js';
 import { Pipeline } from './pipeline.js';
 import { LOCK_NAME, LogCleanupService } from './scheduler.js';
 
@@ -53,13 +53,14 @@ export class PerformanceMonitorFactory {
   #cleanupStartChecked = false;
 
   /**
-   * Builds an independent factory from `options` merged over the defaults (no environment, no config file).
+   * Builds an independent factory from `options` merged over the standard `OTEL_EXPORTER_OTLP_*` and resource
+   * variables and the defaults (no config file); the options given here win.
    * @throws {PerflogConfigError} when an option is invalid; the message names it.
    */
   constructor(options: PerflogOptions = {}) {
     const resolved = PerformanceMonitorFactory.#resolvedForNext;
     PerformanceMonitorFactory.#resolvedForNext = undefined;
-    this.#pipeline = new Pipeline(resolved ?? resolveOptions({ options }));
+    this.#pipeline = new Pipeline(resolved ?? resolveWithEnvironment(options, false));
   }
 
   /** Options already resolved (with environment and file) for the default factory being built. */
@@ -88,8 +89,18 @@ export class PerformanceMonitorFactory {
       PerformanceMonitorFactory.#instance = PerformanceMonitorFactory.fromResolvedOptions(resolved);
       return PerformanceMonitorFactory.#instance;
     }
-    current.#replacePipeline(new Pipeline(resolved, current.#pipeline.stats));
+    current.#replacePipeline(resolved);
     return current;
+  }
+
+  /**
+   * @internal Shuts the process-wide factory down and forgets it: the next `getInstance()` builds a new one (tests
+   * reset it between files). Monitors already handed out record as after `shutdown()`.
+   */
+  static async resetInstance(): Promise<void> {
+    const current = PerformanceMonitorFactory.#instance;
+    PerformanceMonitorFactory.#instance = undefined;
+    await current?.shutdown();
   }
 
   /** @internal A factory built from options already resolved with environment and file (the CLI). */
@@ -98,8 +109,12 @@ export class PerformanceMonitorFactory {
     return new PerformanceMonitorFactory();
   }
 
-  #replacePipeline(next: Pipeline): void {
+  #replacePipeline(options: ResolvedPerflogOptions): void {
     const previous = this.#pipeline;
+    // the new pipeline's shipper starts once the old one has shipped what it held and released the shipping lock:
+    // its flush() and the shared counters then cover everything recorded before and after
+    const closed = previous.shutdown().catch((error: unknown) => diag.error('perflog: closing the previous pipeline failed', error));
+    const next = new Pipeline(options, previous.stats, closed);
     this.#pipeline = next;
     for (const writer of this.#writers.values()) writer.attach(next);
     if (this.#cleaner !== undefined) {
@@ -107,7 +122,6 @@ export class PerformanceMonitorFactory {
       this.#cleaner = undefined;
       this.#cleanupService?.useCleaner(this.#currentCleaner());
     }
-    previous.shutdown().catch((error: unknown) => diag.error('perflog: closing the previous pipeline failed', error));
   }
 
   /**
@@ -168,7 +182,7 @@ export class PerformanceMonitorFactory {
   getScheduledCleaner(): LogCleanupService {
     this.#cleanupService ??= new LogCleanupService(this.#currentCleaner(), {
       lockPath: join(this.#pipeline.options.logDir, LOCK_NAME),
-      onError: (error) => this.#pipeline.report(error),
+      onError: (error) => this.#pipeline.report(new PerflogCleanupError(error)),
     });
     return this.#cleanupService;
   }
@@ -192,7 +206,11 @@ export class PerformanceMonitorFactory {
   }
 
   #newCleaner(config: Partial<LogCleanupConfig>): LogCleaner {
-    return new LogCleaner(config, { baseDir: this.#pipeline.options.baseDir, writer: this.getWriter('log_cleaner') });
+    return new LogCleaner(config, {
+      baseDir: this.#pipeline.options.baseDir, writer: this.getWriter('log_cleaner'),
+      // the pipeline of the moment (configure() replaces it): its shipper says which files it still needs
+      isUnshipped: (path, file) => this.#pipeline.isUnshipped(path, file),
+    });
   }
 
   #startCleanupOnFirstUse(): void {

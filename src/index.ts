@@ -2,7 +2,8 @@ export { PerformanceMonitorFactory, getCheckpointMonitor } from './factory.js';
 export type { BuiltinMonitors, MonitorMaker } from './factory.js';
 export { BasePerformanceMonitor } from './base-monitor.js';
 export { LightweightPerformanceMonitor } from './lightweight-monitor.js';
-export { ModuleMetricWriter } from './logger-writer.js';
+// a type only: writers come from `factory.getWriter(module)`; constructing one needs a factory's pipeline
+export type { ModuleMetricWriter } from './logger-writer.js';
 export { CheckpointPerformanceMonitor } from './implementations/checkpoint-monitor.js';
 export { LlmPerformanceMonitor } from './implementations/llm-monitor.js';
 export { ToolPerformanceMonitor } from './implementations/tool-monitor.js';
@@ -23,7 +24,7 @@ export { queryMetrics } from './query/query.js';
 export type { QueryOptions, QueryResult, QueryRow, DurationSummary } from './query/query.js';
 export type { ReadOptions, TimeBound } from './query/options.js';
 export type { GroupValue } from './query/group-stats.js';
-export { PerflogConfigError, PerflogRecordError, PerflogWriteError, PerflogExportError } from './errors.js';
+export { PerflogConfigError, PerflogRecordError, PerflogWriteError, PerflogExportError, PerflogCleanupError } from './errors.js';
 export type { DropReason, PerflogError } from './errors.js';
 export type {
   AttributeValue, Attributes, MetricType, MetricLogWriter, PerformanceMonitor, RecordOptions, CheckpointRecord,

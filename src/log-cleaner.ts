@@ -13,11 +13,10 @@ import { diag } from '@opentelemetry/api';
 import { closeFolder, hasFolderHandles, openBase, openChild } from './cleanup-folders.js';
 import type { Folder } from './cleanup-folders.js';
 import { CleanupPatterns } from './cleanup-patterns.js';
-import { getDefaultWriter } from './default-writer.js';
 import { errorMessage } from './errors.js';
 import { isOpenByWriter } from './exporters/file-exporter.js';
+import { LogCleanerMonitor } from './implementations/log-cleaner-monitor.js';
 import type { CleanupResult, LogCleanupConfig, MetricLogWriter } from './interfaces.js';
-import { ModuleMetricWriter } from './logger-writer.js';
 import { resolveOptions } from './options.js';
 
 const DAY_MILLIS = 86_400_000;
@@ -29,6 +28,8 @@ const DAY_MILLIS = 86_400_000;
 const ENTRIES_PER_SLICE = 128;
 /** Entries read from a folder at once: memory per open folder, whatever the folder holds. */
 const LISTING_BUFFER = 128;
+/** Days past the retention a file the OTLP shipper has not sent yet is kept for. */
+const SHIPPING_GRACE_DAYS = 7;
 
 /** Where a cleaner works and reports. */
 export interface LogCleanerOptions {
@@ -39,6 +40,12 @@ export interface LogCleanerOptions {
    * @default the default factory's `log_cleaner` writer, as for monitors built without one
    */
   writer?: MetricLogWriter | undefined;
+  /**
+   * Whether an OTLP shipper still needs a file (it holds records not shipped yet): such an expired file is kept,
+   * counted in `filesSkipped`, until it is older than `retentionDays` + 7 days. The factory passes its shipper's.
+   * @internal
+   */
+  isUnshipped?: ((path: string, file: Stats) => Promise<boolean>) | undefined;
 }
 
 /** Options of one run. */
@@ -66,6 +73,7 @@ export class LogCleaner {
   readonly baseDir: string;
   readonly #writer: MetricLogWriter | undefined;
   readonly #patterns: CleanupPatterns;
+  readonly #isUnshipped: LogCleanerOptions['isUnshipped'];
 
   /**
    * Validates `config` (merged over `DEFAULT_CLEANUP_CONFIG`) before any I/O.
@@ -77,6 +85,7 @@ export class LogCleaner {
     this.baseDir = resolved.baseDir;
     this.#writer = options.writer;
     this.#patterns = new CleanupPatterns(this.config.logPatterns);
+    this.#isUnshipped = options.isUnshipped;
   }
 
   /**
@@ -145,7 +154,8 @@ export class LogCleaner {
           await this.#enter(run, folder, name);
           continue;
         }
-        this.#handle(run, folder, name);
+        const asking = this.#handle(run, folder, name);
+        if (asking !== undefined) await asking;
         if (entry.isSymbolicLink() && this.#patterns.isNamedFolder([...folder.segments, name])) await this.#enter(run, folder, name);
       }
     } catch (error) {
@@ -174,8 +184,11 @@ export class LogCleaner {
     }
   }
 
-  /** Counts, checks and deletes one entry the patterns match, through its folder's handle; never throws. */
-  #handle(run: Run, folder: Folder, name: string): void {
+  /**
+   * Counts, checks and deletes one entry the patterns match, through its folder's handle; never throws. Returns a
+   * promise only when the OTLP shipper must be asked whether it still needs the file.
+   */
+  #handle(run: Run, folder: Folder, name: string): Promise<void> | undefined {
     const rel = folder.rel + name;
     if (!this.#patterns.matchesFile(rel)) return;
     const { result } = run;
@@ -195,6 +208,13 @@ export class LogCleaner {
       result.filesSkipped++;
       return;
     }
+    if (this.#isUnshipped !== undefined) return this.#deleteUnlessShipping(run, path, stats);
+    this.#delete(run, path, stats);
+    return undefined;
+  }
+
+  /** Deletes (or, in a dry run, counts) one checked, expired file; never throws. */
+  #delete(run: Run, path: string, stats: Stats): void {
     if (!this.config.dryRun) {
       try {
         unlinkSync(path);
@@ -203,25 +223,26 @@ export class LogCleaner {
         return;
       }
     }
-    result.filesDeleted++;
-    result.bytesFreed += stats.size;
+    run.result.filesDeleted++;
+    run.result.bytesFreed += stats.size;
+  }
+
+  /** Deletes an expired file unless the OTLP shipper still needs it (SPEC section 5); never throws. */
+  async #deleteUnlessShipping(run: Run, path: string, stats: Stats): Promise<void> {
+    if (await this.#isStillShipping(path, stats)) run.result.filesSkipped++;
+    else this.#delete(run, path, stats);
+  }
+
+  /** Still needed by the OTLP shipper, and not yet past the retention by SHIPPING_GRACE_DAYS. */
+  async #isStillShipping(path: string, stats: Stats): Promise<boolean> {
+    if (this.#isUnshipped === undefined) return false;
+    if (stats.mtimeMs < Date.now() - (this.config.retentionDays + SHIPPING_GRACE_DAYS) * DAY_MILLIS) return false;
+    return this.#isUnshipped(path, stats).catch(() => true);
   }
 
   #record(result: CleanupResult): void {
-    const seconds = result.durationMs / 1000;
-    const success = result.errors === 0;
     try {
-      const writer = this.#writer ?? getDefaultWriter('log_cleaner');
-      if (writer instanceof ModuleMetricWriter) {
-        const fields = `,"files_deleted":${result.filesDeleted},"bytes_freed":${result.bytesFreed}`
-          + `,"errors":${result.errors},"dry_run":${result.dryRun}`;
-        writer.forModule('log_cleaner').writeRecord('timer', 'log_cleanup', '"log_cleanup"', 'duration', seconds, undefined,
-          success, fields, undefined, undefined, false);
-      } else {
-        writer.logTimer('log_cleanup', seconds, {
-          success, files_deleted: result.filesDeleted, bytes_freed: result.bytesFreed, errors: result.errors, dry_run: result.dryRun,
-        });
-      }
+      new LogCleanerMonitor(this.#writer).recordCleanup(result);
     } catch (error) {
       diag.warn(`perflog: could not record the log cleanup: ${errorMessage(error)}`);
     }

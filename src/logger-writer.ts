@@ -5,33 +5,42 @@
 import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { DropReason } from './errors.js';
 import { PerflogRecordError } from './errors.js';
-import type { Attributes, MetricLogWriter, MetricType } from './interfaces.js';
+import { NO_FIELDS } from './field-encoder.js';
+import type { FieldEncoder } from './field-encoder.js';
+import type { Attributes, MetricLogWriter } from './interfaces.js';
 import type { Pipeline } from './pipeline.js';
-import type { ReservedFields } from './record-encoder.js';
-import { MODULE_FIELDS, attributeFailure, encodeAttributes, encodeString, liftedFields, reservedFields } from './record-encoder.js';
-import type { RecordSink } from './sinks/record-sink.js';
+import { MAX_RECORD_BYTES, encodeAttributes, encodeString } from './record-encoder.js';
+import type { AttributePairs, AttributeProblem, LiftedFields } from './record-encoder.js';
+import type { MetricInput, RecordMeta, RecordSink } from './sinks/record-sink.js';
 
 /**
  * perflog's `MetricLogWriter`: writes the records of one module into a factory's pipeline.
- * Get one from `factory.getWriter(module)` or let a monitor pick the default factory's.
+ * Get one from `factory.getWriter(module)`; built-in and custom monitors record through it.
  */
 export class ModuleMetricWriter implements MetricLogWriter {
   readonly module: string;
+  /** `,"module":"<module>"`, encoded once. */
   readonly #moduleField: string;
-  /** Names an attribute may not take in this module's own records (base fields and the module's fields). */
-  readonly #reserved: ReservedFields;
   readonly #lookup: (module: string) => ModuleMetricWriter;
   #pipeline: Pipeline;
   #sinks: readonly RecordSink[];
+  #collects: boolean;
+  // the last operation and its encoding: a monitor repeats a few operations, so most records skip the escaping
+  #lastOperation = '';
+  #lastOperationJson = '""';
+  // one meta object reused record after record (sinks read it only during write()); a record written while the sinks
+  // are being called (a sink that records, re-entrantly) gets its own, so the outer record's meta stays intact
+  readonly #meta = new WriterMeta();
+  #isDispatching = false;
 
   /** @internal `lookup` returns the owning factory's writer of another module. */
   constructor(pipeline: Pipeline, module: string, lookup: (module: string) => ModuleMetricWriter) {
     this.module = module;
     this.#moduleField = `,"module":${encodeString(module)}`;
-    this.#reserved = reservedFields(MODULE_FIELDS[module]);
     this.#lookup = lookup;
     this.#pipeline = pipeline;
     this.#sinks = pipeline.sinks;
+    this.#collects = pipeline.collectsAttributes;
   }
 
   /** The same factory's writer for another module. */
@@ -43,68 +52,91 @@ export class ModuleMetricWriter implements MetricLogWriter {
   attach(pipeline: Pipeline): void {
     this.#pipeline = pipeline;
     this.#sinks = pipeline.sinks;
+    this.#collects = pipeline.collectsAttributes;
   }
 
   logTimer(operation: string, seconds: number, attributes?: Attributes): void {
     if (typeof operation !== 'string') return this.reject('invalid_type', String(operation), 'operation', operation, 'a string');
     if (!isDuration(seconds)) return this.rejectNumber(operation, 'seconds', seconds, 'a finite number of seconds >= 0');
-    this.writeRecord('timer', operation, encodeString(operation), 'duration', seconds, undefined, true, '', attributes, undefined, true);
+    this.write(NO_FIELDS, { metricType: 'timer', operation, measure: seconds, success: true, attributes }, true);
   }
 
   logCounter(operation: string, value = 1, attributes?: Attributes): void {
     if (typeof operation !== 'string') return this.reject('invalid_type', String(operation), 'operation', operation, 'a string');
     if (!Number.isFinite(value)) return this.rejectNumber(operation, 'value', value, 'a finite number');
-    this.writeRecord('counter', operation, encodeString(operation), 'value', value, undefined, undefined, '', attributes, undefined, false);
+    this.write(NO_FIELDS, { metricType: 'counter', operation, measure: value, attributes }, false);
   }
 
   logGauge(operation: string, value: number, attributes?: Attributes): void {
     if (typeof operation !== 'string') return this.reject('invalid_type', String(operation), 'operation', operation, 'a string');
     if (!Number.isFinite(value)) return this.rejectNumber(operation, 'value', value, 'a finite number');
-    this.writeRecord('gauge', operation, encodeString(operation), 'value', value, undefined, undefined, '', attributes, undefined, false);
+    this.write(NO_FIELDS, { metricType: 'gauge', operation, measure: value, attributes }, false);
   }
 
   /**
-   * @internal Writes one validated record. `operationJson` is `operation` already encoded; `fields` the module's own
-   * fields already encoded (`,"model":"gpt-4"`). With `lift`, `success`/`error` attributes become the record's own.
+   * @internal Writes one record whose own values the caller validated; its attributes are checked here (a bad one
+   * drops the record). `encoder` is the monitor type's (its field names); with `lift`, `success`/`error` attributes
+   * become the record's own fields (`logTimer`, `time()`).
    */
-  writeRecord(
-    metricType: MetricType, operation: string, operationJson: string, measureKey: 'duration' | 'value', measure: number,
-    size: number | undefined, success: boolean | undefined, fields: string, attributes: Attributes | undefined,
-    error: string | undefined, lift: boolean,
-  ): void {
+  write(encoder: FieldEncoder, input: MetricInput, lift: boolean): void {
     const pipeline = this.#pipeline;
+    const { operation, attributes } = input;
     if (pipeline.isClosed) return this.reject('shutdown', operation, undefined, undefined, '');
+    let success = input.success;
+    let error = input.error;
     let userFields = '';
+    let collected: AttributePairs | undefined;
     if (attributes !== undefined && attributes !== null) {
-      if (lift) liftedFields.success = liftedFields.error = undefined;
-      // Generic records (no module fields) only collide with the base fields: `time(op, fn, { model })` is fine.
-      const encoded = encodeAttributes(attributes, fields === '' ? BASE_RESERVED : this.#reserved, lift);
-      if (encoded === undefined) return this.#rejectAttribute(operation);
+      const lifted: LiftedFields | undefined = lift ? { success: undefined, error: undefined } : undefined;
+      if (this.#collects) collected = [];
+      const encoded = encodeAttributes(attributes, encoder.reserved, lifted, collected);
+      if (typeof encoded !== 'string') return this.#rejectAttribute(operation, encoded);
       userFields = encoded;
-      if (lift) {
-        if (liftedFields.success !== undefined) success = liftedFields.success;
-        if (liftedFields.error !== undefined) error = liftedFields.error;
+      if (lifted !== undefined) {
+        if (lifted.success !== undefined) success = lifted.success;
+        if (lifted.error !== undefined) error = lifted.error;
       }
+    }
+    if (operation !== this.#lastOperation) {
+      this.#lastOperation = operation;
+      this.#lastOperationJson = encodeString(operation);
     }
     const timeMs = Date.now();
     if (timeMs !== clock.ms) {
       clock.ms = timeMs;
       clock.text = `${timeMs / 1000}`;
     }
-    let line = `{"timestamp":${clock.text},"metric_type":"${metricType}","operation":${operationJson},"${measureKey}":${measure}`;
+    let line = `{"timestamp":${clock.text},"metric_type":"${input.metricType}","operation":${this.#lastOperationJson},${
+      input.metricType === 'timer' ? '"duration":' : '"value":'}${input.measure}`;
+    const { size } = input;
     if (size !== undefined) line += `,"size":${size}`;
     if (success !== undefined) line += `,"success":${success}`;
-    line += this.#moduleField + fields + userFields;
+    line += this.#moduleField;
+    const { fields } = input;
+    if (fields !== undefined) line += encoder.encode(fields);
+    line += userFields;
     if (error !== undefined) line += `,"error":${encodeString(error)}`;
+    let traceId: string | undefined;
+    let spanId: string | undefined;
     const span = trace.getActiveSpan();
     if (span !== undefined) {
       const context = span.spanContext();
-      if (isSpanContextValid(context)) line += `,"trace_id":"${context.traceId}","span_id":"${context.spanId}"`;
+      if (isSpanContextValid(context)) {
+        traceId = context.traceId;
+        spanId = context.spanId;
+        line += `,"trace_id":"${traceId}","span_id":"${spanId}"`;
+      }
     }
     line += '}\n';
-    const meta = { module: this.module, operation, timeMs };
+    // a line's bytes are between its length and three times it: only a long one is measured
+    if (line.length > MAX_RECORD_BYTES / 3 && Buffer.byteLength(line) > MAX_RECORD_BYTES) return this.#rejectSize(operation, line);
+    const isNested = this.#isDispatching;
+    const meta = isNested ? new WriterMeta() : this.#meta;
+    meta.set(input, encoder, this.module, timeMs, success, error, collected, traceId, spanId);
+    this.#isDispatching = true;
     const sinks = this.#sinks;
     for (let i = 0; i < sinks.length; i++) sinks[i]!.write(line, meta);
+    this.#isDispatching = isNested;
     pipeline.stats.recordsWritten++;
   }
 
@@ -127,18 +159,49 @@ export class ModuleMetricWriter implements MetricLogWriter {
         : `${field} must be ${expected} (got ${show(value)})`;
     if (pipeline.options.strict && reason !== 'shutdown') {
       const message = `perflog: ${detail} (operation "${operation}")`;
-      throw reason === 'out_of_range' ? new RangeError(message) : new TypeError(message);
+      throw reason === 'out_of_range' || reason === 'record_too_large' ? new RangeError(message) : new TypeError(message);
     }
     pipeline.drop(new PerflogRecordError(reason, operation, field, detail));
   }
 
-  #rejectAttribute(operation: string): void {
-    const { key, kind, value } = attributeFailure;
-    this.reject(kind, operation, `attributes.${key}`, value, 'a string, a finite number or a boolean');
+  #rejectSize(operation: string, line: string): void {
+    this.reject('record_too_large', operation, 'record', `${Buffer.byteLength(line)} bytes`, `at most ${MAX_RECORD_BYTES} bytes encoded`);
+  }
+
+  #rejectAttribute(operation: string, problem: AttributeProblem): void {
+    this.reject(problem.reason, operation, `attributes.${problem.key}`, problem.value, 'a string, a finite number or a boolean');
   }
 }
 
-const BASE_RESERVED = reservedFields();
+/** The writer's `RecordMeta`, filled for each record. */
+class WriterMeta implements RecordMeta {
+  input: MetricInput = EMPTY_INPUT;
+  encoder: FieldEncoder = NO_FIELDS;
+  module = '';
+  timeMs = 0;
+  success: boolean | undefined = undefined;
+  error: string | undefined = undefined;
+  attributes: AttributePairs | undefined = undefined;
+  traceId: string | undefined = undefined;
+  spanId: string | undefined = undefined;
+
+  set(
+    input: MetricInput, encoder: FieldEncoder, module: string, timeMs: number, success: boolean | undefined, error: string | undefined,
+    attributes: AttributePairs | undefined, traceId: string | undefined, spanId: string | undefined,
+  ): void {
+    this.input = input;
+    this.encoder = encoder;
+    this.module = module;
+    this.timeMs = timeMs;
+    this.success = success;
+    this.error = error;
+    this.attributes = attributes;
+    this.traceId = traceId;
+    this.spanId = spanId;
+  }
+}
+
+const EMPTY_INPUT: MetricInput = Object.freeze({ metricType: 'counter', operation: '', measure: 0 });
 
 /** The last millisecond seen and its encoding: records made in the same millisecond share one number-to-text. */
 const clock = { ms: -1, text: '' };

@@ -4,7 +4,9 @@
 import { diag } from '@opentelemetry/api';
 import type { PerflogError, PerflogRecordError } from './errors.js';
 import type { PerflogStats, ResolvedPerflogOptions } from './interfaces.js';
+import type { FileIdentity } from './exporters/file-tailer.js';
 import { createSinks } from './sinks/create-sinks.js';
+import { OtlpSink } from './sinks/otlp-sink.js';
 import type { RecordSink } from './sinks/record-sink.js';
 
 /** Minimum milliseconds between two diag warnings of dropped records of one pipeline. */
@@ -21,16 +23,26 @@ export class Pipeline {
   readonly stats: PerflogStats;
   /** Every accepted record goes to each of these, in order. */
   readonly sinks: readonly RecordSink[];
+  /** Whether a sink needs the written attributes' values (`RecordMeta.attributes`). */
+  readonly collectsAttributes: boolean;
   /** Set by `shutdown()`: recording becomes a counted no-op. */
   isClosed = false;
   #lastWarnMs = 0;
   #suppressedWarnings = 0;
   #shutdown: Promise<void> | undefined;
 
-  constructor(options: ResolvedPerflogOptions, stats: PerflogStats = newStats()) {
+  /** `after`: the OTLP shipper starts only once it settles (the previous pipeline's shutdown, on `configure()`). */
+  constructor(options: ResolvedPerflogOptions, stats: PerflogStats = newStats(), after?: Promise<unknown>) {
     this.options = options;
     this.stats = stats;
-    this.sinks = createSinks(options, stats, (error) => this.report(error));
+    this.sinks = createSinks(options, stats, (error) => this.report(error), after);
+    this.collectsAttributes = this.sinks.some((sink) => sink.collectsAttributes === true);
+  }
+
+  /** Whether this pipeline's OTLP shipper still needs the file at `path` (false without one). */
+  async isUnshipped(path: string, file: FileIdentity): Promise<boolean> {
+    for (const sink of this.sinks) if (sink instanceof OtlpSink && await sink.isUnshipped(path, file)) return true;
+    return false;
   }
 
   /** Counts a dropped record, warns through diag (rate-limited) and hands it to `onError`. */

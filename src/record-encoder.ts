@@ -9,6 +9,13 @@ import type { Attributes } from './interfaces.js';
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
 const LINE_SEPARATORS = /[\u2028\u2029]/g;
 
+/**
+ * The largest record perflog writes, in bytes of its encoded line (newline included): 512 KiB. A longer record is
+ * dropped (`recordsDropped`, `onError` with reason `record_too_large`), so every line written can also be shipped
+ * over OTLP (one request carries at most this many bytes) and read back.
+ */
+export const MAX_RECORD_BYTES = 512 * 1024;
+
 /** Encodes a string as a JSON string literal that no input can break out of. */
 export function encodeString(value: string): string {
   if (!NEEDS_ESCAPE.test(value)) return `"${value}"`;
@@ -24,15 +31,6 @@ const BASE_FIELDS = [
   'timestamp', 'metric_type', 'operation', 'duration', 'value', 'size', 'success', 'module', 'error', 'trace_id', 'span_id',
 ] as const;
 
-/** The own fields of the built-in modules' records, in the order they are written. */
-export const MODULE_FIELDS: Readonly<Record<string, readonly string[]>> = Object.freeze(Object.assign(Object.create(null) as object, {
-  checkpoint: [],
-  llm: ['model', 'provider', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'time_to_first_token'],
-  tool: ['tool'],
-  workflow: ['node'],
-  log_cleaner: ['files_deleted', 'bytes_freed', 'errors', 'dry_run'],
-}));
-
 /** Reserved names of one module: the base fields plus the module's own. Null prototype: `__proto__` is a plain key. */
 export type ReservedFields = Readonly<Record<string, true>>;
 
@@ -44,44 +42,54 @@ export function reservedFields(moduleFields: readonly string[] = []): ReservedFi
   return table;
 }
 
-/** Why `encodeAttributes` refused; read right after it returned `undefined`. */
-export const attributeFailure = { key: '', kind: 'invalid_type' as 'invalid_type' | 'out_of_range' | 'reserved_attribute', value: undefined as unknown };
+/** Written attributes as `[key, value, key, value, ...]`: a flat list, so a `__proto__` key stays a plain key. */
+export type AttributePairs = Array<string | number | boolean>;
 
-/** `success` and `error` given as attributes of `logTimer`, lifted into the record's own fields. */
-export const liftedFields = { success: undefined as boolean | undefined, error: undefined as string | undefined };
+/** Why an attribute was refused: its key, the drop reason, its value. */
+export interface AttributeProblem {
+  readonly key: string;
+  readonly reason: 'invalid_type' | 'out_of_range' | 'reserved_attribute';
+  readonly value: unknown;
+}
 
 /**
- * Encodes user attributes as `,"key":value` pairs in insertion order, or returns `undefined` (reason in
- * `attributeFailure`) when one value is not a string, finite number or boolean, or a key takes a reserved name.
- * With `lift`, `success` (boolean) and `error` (string) are taken out into `liftedFields` instead of refused.
+ * `success` and `error` given as attributes of `logTimer`, lifted into the record's own fields; one object per call
+ * (never shared), so a getter that records another metric mid-record cannot overwrite them.
  */
-export function encodeAttributes(attributes: Attributes, reserved: ReservedFields, lift: boolean): string | undefined {
+export interface LiftedFields {
+  success: boolean | undefined;
+  error: string | undefined;
+}
+
+/**
+ * Encodes user attributes as `,"key":value` pairs in insertion order, or returns why not: a value that is not a
+ * string, finite number or boolean, or a key taking a reserved name. With `lifted`, `success` (boolean) and `error`
+ * (string) are taken out into it instead of refused. With `collect`, each written key and value is also pushed on it
+ * (for sinks that need the values, not the text).
+ */
+export function encodeAttributes(
+  attributes: Attributes, reserved: ReservedFields, lifted?: LiftedFields, collect?: AttributePairs,
+): string | AttributeProblem {
   let out = '';
   for (const key in attributes) {
     if (!Object.hasOwn(attributes, key)) continue;
     const value = attributes[key];
     if (value === undefined || value === null) continue;
     if (reserved[key] === true) {
-      if (lift && key === 'success' && typeof value === 'boolean') { liftedFields.success = value; continue; }
-      if (lift && key === 'error' && typeof value === 'string') { liftedFields.error = value; continue; }
-      return fail(key, 'reserved_attribute', value);
+      if (lifted !== undefined && key === 'success' && typeof value === 'boolean') { lifted.success = value; continue; }
+      if (lifted !== undefined && key === 'error' && typeof value === 'string') { lifted.error = value; continue; }
+      return { key, reason: 'reserved_attribute', value };
     }
     switch (typeof value) {
       case 'string': out += `,${encodeString(key)}:${encodeString(value)}`; break;
       case 'number':
-        if (!Number.isFinite(value)) return fail(key, 'out_of_range', value);
+        if (!Number.isFinite(value)) return { key, reason: 'out_of_range', value };
         out += `,${encodeString(key)}:${value}`;
         break;
       case 'boolean': out += `,${encodeString(key)}:${value}`; break;
-      default: return fail(key, 'invalid_type', value);
+      default: return { key, reason: 'invalid_type', value };
     }
+    if (collect !== undefined) collect.push(key, value);
   }
   return out;
-}
-
-function fail(key: string, kind: typeof attributeFailure.kind, value: unknown): undefined {
-  attributeFailure.key = key;
-  attributeFailure.kind = kind;
-  attributeFailure.value = value;
-  return undefined;
 }

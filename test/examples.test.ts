@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { logFiles, makeTempDir, records, removeDir, repoPath, runTs } from './helpers.js';
 
 /** What each example must leave in logs/: module -> operations, in order. */
@@ -38,8 +39,17 @@ describe('examples/', () => {
 
   it('covers every example file but the demo and those tested with their own module', () => {
     const files = readdirSync(repoPath('examples')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
-    const covered = new Set([...Object.keys(EXPECTED), 'demo', 'manual-cleanup', 'periodic-cleanup']);
+    const covered = new Set([...Object.keys(EXPECTED), 'demo', 'manual-cleanup', 'periodic-cleanup', 'otel-app-logs']);
     expect(files.filter((f) => !covered.has(f))).to.deep.equal([]);
+  });
+
+  it('otel-app-logs.ts writes pino\'s and winston\'s logs through their OTel instrumentation into logs/otel', async () => {
+    const { code, stderr } = await runTs(repoPath('examples', 'otel-app-logs.ts'), { cwd, env: { PERFLOG_CONFIG: '' } });
+    expect(code, stderr).to.equal(0);
+    const text = readFileSync(join(cwd, 'logs/otel/otel_logs.log'), 'utf8');
+    const lines = text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((r) => [r['severity'], r['body'], r['order']])).to.deep.equal([['info', 'order placed', 42], ['warn', 'payment slow', 42]]);
+    expect((await records(cwd, 'tool'))[0]).to.include({ operation: 'tool_call', tool: 'charge_card' });
   });
 
   it('demo.ts simulates an app into logs/ and prints the per-operation table', async () => {

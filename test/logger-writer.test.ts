@@ -56,6 +56,24 @@ describe('ModuleMetricWriter', () => {
       expect(test.errors.map((e) => (e as PerflogRecordError).reason)).to.deep.equal(['reserved_attribute', 'reserved_attribute']);
     });
 
+    it('keeps each record whole when an attribute getter records another metric mid-record (re-entrant)', async () => {
+      const writer = test.factory.getWriter('custom');
+      const attributes = {
+        success: false, error: 'OuterError',
+        get inner(): string {
+          writer.logTimer('inner', 1, { success: true, error: 'InnerNote', bad: Number.NaN });
+          writer.logTimer('inner', 1, { success: true, error: 'InnerNote' });
+          return 'v';
+        },
+      };
+      writer.logTimer('outer', 2, attributes);
+      await test.factory.flush();
+      const [inner, outer] = await records(test.baseDir, 'custom');
+      expect(inner).to.include({ operation: 'inner', success: true, error: 'InnerNote' });
+      expect(outer).to.include({ operation: 'outer', success: false, error: 'OuterError', inner: 'v' });
+      expect(test.errors.map((e) => (e as PerflogRecordError).field)).to.deep.equal(['attributes.bad']);
+    });
+
     it('cannot forge or split a line whatever the strings hold', async () => {
       const evil = '"}\n{"metric_type":"counter","operation":"forged"}\u2028\u2029\ud800\u0000';
       test.factory.getWriter('custom').logTimer(evil, 1, { [evil]: evil, note: evil });

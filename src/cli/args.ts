@@ -1,8 +1,16 @@
 /**
- * Shared argument handling of the CLI commands: flags, usage errors (exit 2) and output.
+ * Shared argument handling of the CLI commands: the flags several commands take, usage errors (exit 2) and output.
  */
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
+import fg from 'fast-glob';
+import { PerflogConfigError } from '../errors.js';
+import type { ReadOptions } from '../query/options.js';
+import { TIME_BOUND_FORMS, parseTimeBound } from '../query/options.js';
+import type { Prices } from '../report/prices.js';
+import { parsePrices } from '../report/prices.js';
 
 /** A bad command line: printed on stderr, exit code 2. */
 export class UsageError extends Error {
@@ -37,4 +45,66 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(ar
 export function parseFormat(value: string | undefined): 'table' | 'json' {
   if (value === undefined || value === 'table' || value === 'json') return value ?? 'table';
   throw new UsageError(`--format must be "table" or "json" (got "${value}")`);
+}
+
+/** The file and filter flags every reading command shares; `readOptionsFromFlags` reads them. */
+export const FILTER_FLAGS = {
+  dir: { type: 'string' },
+  pattern: { type: 'string', multiple: true },
+  module: { type: 'string' },
+  operation: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+} as const;
+
+/** The values of `FILTER_FLAGS` as `parseFlags` returns them. */
+export interface FilterValues {
+  dir?: string | undefined;
+  pattern?: string[] | undefined;
+  module?: string | undefined;
+  operation?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+}
+
+/**
+ * Turns the shared file and filter flags (`--dir`, `--pattern`, `--module`, `--operation`, `--since`, `--until`) into
+ * query options; a bad value is a `UsageError` naming the flag.
+ */
+export async function readOptionsFromFlags(values: FilterValues, io: CommandIo): Promise<ReadOptions> {
+  const patterns = [...(values.pattern ?? [])];
+  if (values.dir !== undefined || patterns.length === 0) {
+    const dir = resolve(io.cwd, values.dir ?? 'logs');
+    const info = await stat(dir).catch(() => undefined);
+    if (info === undefined || !info.isDirectory()) throw new UsageError(`--dir ${values.dir ?? 'logs'}: no such directory`);
+    const base = fg.convertPathToPattern(dir);
+    patterns.push(`${base}/*.log`, `${base}/*.log.*`);
+  }
+  for (const flag of ['since', 'until'] as const) {
+    const value = values[flag];
+    if (value === undefined) continue;
+    try {
+      parseTimeBound(value, `--${flag}`);
+    } catch (error) {
+      if (error instanceof PerflogConfigError) throw new UsageError(`--${flag} must be ${TIME_BOUND_FORMS.replace('a Date, ', '')} (got "${value}")`);
+      throw error;
+    }
+  }
+  return { patterns, baseDir: io.cwd, module: values.module, operation: values.operation, since: values.since, until: values.until };
+}
+
+/** Reads `--prices FILE` (see `parsePrices`); a missing or bad file is a `UsageError` naming it. */
+export async function readPricesFlag(file: string | undefined, io: CommandIo): Promise<Prices | undefined> {
+  if (file === undefined) return undefined;
+  let text: string;
+  try {
+    text = await readFile(resolve(io.cwd, file), 'utf8');
+  } catch (error) {
+    throw new UsageError(`--prices ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+  }
+  try {
+    return parsePrices(JSON.parse(text) as unknown);
+  } catch (error) {
+    throw new UsageError(`--prices ${file}: ${(error as Error).message}`);
+  }
 }

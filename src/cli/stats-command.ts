@@ -1,58 +1,28 @@
 /**
  * `perflog stats`: `queryMetrics` from the command line, as an aligned table or the result as JSON.
  */
-import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import fg from 'fast-glob';
-import { PerflogConfigError } from '../errors.js';
-import type { QueryOptions, QueryResult } from '../query/query.js';
+import type { QueryResult, QueryRow } from '../query/query.js';
 import { queryMetrics } from '../query/query.js';
-import { TIME_BOUND_FORMS, parseTimeBound } from '../query/options.js';
+import { INTERNAL_MODULES, topRows } from '../report/breakdown.js';
 import type { Command, CommandIo } from './args.js';
-import { UsageError, parseFlags, parseFormat } from './args.js';
+import { FILTER_FLAGS, UsageError, parseFlags, parseFormat, readOptionsFromFlags } from './args.js';
 import { formatBytes, formatCount, formatDuration, formatPercent, renderTable } from './format.js';
 
 const USAGE = 'perflog stats [--dir logs] [--pattern GLOB]... [--module M] [--operation O] [--since 24h|7d|ISO] '
-  + '[--until ..] [--group-by module,operation] [--format table|json]';
+  + '[--until ..] [--group-by module,operation] [--top 20] [--include-internal] [--format table|json]';
 
-/** @internal The file and filter flags `stats` and `report` share; `readOptionsFromFlags` reads them. */
-export const FILTER_FLAGS = {
-  dir: { type: 'string' },
-  pattern: { type: 'string', multiple: true },
-  module: { type: 'string' },
-  operation: { type: 'string' },
-  since: { type: 'string' },
-  until: { type: 'string' },
-} as const;
+const FLAGS = { ...FILTER_FLAGS, 'group-by': { type: 'string' }, format: { type: 'string' }, top: { type: 'string' },
+  'include-internal': { type: 'boolean' } } as const;
 
-const FLAGS = { ...FILTER_FLAGS, 'group-by': { type: 'string' }, format: { type: 'string' } } as const;
+/** Rows the table shows by default; the rest is summed in an "other" row (`--format json` has every group). */
+export const DEFAULT_TOP = 20;
 
-/**
- * @internal Turns the shared file and filter flags (`--dir`, `--pattern`, `--module`, `--operation`, `--since`,
- * `--until`) into query options; a bad value is a `UsageError` naming the flag.
- */
-export async function readOptionsFromFlags(values: { dir?: string | undefined; pattern?: string[] | undefined;
-  module?: string | undefined; operation?: string | undefined; since?: string | undefined; until?: string | undefined },
-io: CommandIo): Promise<QueryOptions> {
-  const patterns = [...(values.pattern ?? [])];
-  if (values.dir !== undefined || patterns.length === 0) {
-    const dir = resolve(io.cwd, values.dir ?? 'logs');
-    const info = await stat(dir).catch(() => undefined);
-    if (info === undefined || !info.isDirectory()) throw new UsageError(`--dir ${values.dir ?? 'logs'}: no such directory`);
-    const base = fg.convertPathToPattern(dir);
-    patterns.push(`${base}/*.log`, `${base}/*.log.*`);
-  }
-  for (const flag of ['since', 'until'] as const) {
-    const value = values[flag];
-    if (value === undefined) continue;
-    try {
-      parseTimeBound(value, `--${flag}`);
-    } catch (error) {
-      if (error instanceof PerflogConfigError) throw new UsageError(`--${flag} must be ${TIME_BOUND_FORMS.replace('a Date, ', '')} (got "${value}")`);
-      throw error;
-    }
-  }
-  return { patterns, baseDir: io.cwd, module: values.module, operation: values.operation, since: values.since, until: values.until };
+/** How `renderStats` lays the table out. */
+export interface StatsTableOptions {
+  /** Most groups shown, by count; the others make one "other" row. @default 20 */
+  top?: number;
+  /** Shows perflog's own records (module `log_cleaner`) in the table instead of a maintenance section. */
+  includeInternal?: boolean;
 }
 
 /** `perflog stats` */
@@ -66,35 +36,56 @@ export const statsCommand: Command = {
       ? ['module', 'operation']
       : values['group-by'].split(',').map((field) => field.trim()).filter((field) => field !== '');
     if (values['group-by'] !== undefined && groupBy.length === 0) throw new UsageError('--group-by needs field names, e.g. "module,operation"');
+    const top = values.top === undefined ? DEFAULT_TOP : Number(values.top);
+    if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top must be a whole number >= 1 (got "${values.top}")`);
     const options = await readOptionsFromFlags(values, io);
     const result = await queryMetrics({ ...options, groupBy });
     if (format === 'json') io.stdout(`${JSON.stringify(result)}\n`);
-    else io.stdout(`${renderStats(result, groupBy)}\n`);
+    else io.stdout(`${renderStats(result, groupBy, { top, includeInternal: values['include-internal'] === true })}\n`);
     return 0;
   },
 };
 
-/** Renders a `queryMetrics` result as the `perflog stats` table, with a line of totals under it. */
-export function renderStats(result: QueryResult, groupBy: readonly string[]): string {
-  const showSize = result.rows.some((row) => row.totals.size > 0);
-  const showTokens = result.rows.some((row) => row.totals.total_tokens > 0);
+/**
+ * Renders a `queryMetrics` result as the `perflog stats` table, with a line of totals under it. When the groups
+ * carry `module`, perflog's own records (`log_cleaner`) go to a maintenance table of their own unless
+ * `includeInternal`.
+ */
+export function renderStats(result: QueryResult, groupBy: readonly string[], options: StatsTableOptions = {}): string {
+  const summary = `${formatCount(result.linesRead)} lines read from ${formatCount(result.files)} file${result.files === 1 ? '' : 's'}`
+    + `, ${formatCount(result.badLines)} bad`;
+  const internal = (row: QueryRow): boolean => groupBy.includes('module') && INTERNAL_MODULES.includes(String(row.group['module']));
+  const split = options.includeInternal !== true;
+  const app = split ? result.rows.filter((row) => !internal(row)) : result.rows;
+  const own = split ? result.rows.filter(internal) : [];
+  const parts: string[] = [];
+  if (app.length > 0) parts.push(table(app, groupBy, options.top ?? DEFAULT_TOP));
+  if (own.length > 0) parts.push(`perflog maintenance (module ${INTERNAL_MODULES.join(', ')}; --include-internal shows it above):\n${table(own, groupBy, Infinity)}`);
+  if (parts.length === 0) return `No records matched. ${summary}`;
+  return `${parts.join('\n\n')}\n\n${summary}`;
+}
+
+function table(all: readonly QueryRow[], groupBy: readonly string[], top: number): string {
+  const { rows, other } = topRows(all, top);
+  const showSize = all.some((row) => row.totals.size > 0);
+  const showTokens = all.some((row) => row.totals.total_tokens > 0);
   const header = [...groupBy, 'count', 'errors', 'ok', 'mean', 'p50', 'p95', 'p99', 'max'];
   if (showSize) header.push('size');
   if (showTokens) header.push('tokens');
   const numeric = header.map((_, i) => i >= groupBy.length);
-  const rows = result.rows.map((row) => {
+  const cells = (row: QueryRow, names: string[]): string[] => {
     const d = row.duration;
-    const cells = [
-      ...groupBy.map((field) => String(row.group[field] ?? '-')),
-      formatCount(row.count), formatCount(row.errors), formatPercent(row.successRate),
+    const out = [
+      ...names, formatCount(row.count), formatCount(row.errors), formatPercent(row.successRate),
       formatDuration(d.mean), formatDuration(d.p50), formatDuration(d.p95), formatDuration(d.p99), formatDuration(d.max),
     ];
-    if (showSize) cells.push(row.totals.size > 0 ? formatBytes(row.totals.size) : '-');
-    if (showTokens) cells.push(row.totals.total_tokens > 0 ? formatCount(row.totals.total_tokens) : '-');
-    return cells;
-  });
-  const summary = `${formatCount(result.linesRead)} lines read from ${formatCount(result.files)} file${result.files === 1 ? '' : 's'}`
-    + `, ${formatCount(result.badLines)} bad`;
-  if (rows.length === 0) return `No records matched. ${summary}`;
-  return `${renderTable(header, rows, numeric)}\n\n${summary}`;
+    if (showSize) out.push(row.totals.size > 0 ? formatBytes(row.totals.size) : '-');
+    if (showTokens) out.push(row.totals.total_tokens > 0 ? formatCount(row.totals.total_tokens) : '-');
+    return out;
+  };
+  const lines = rows.map((row) => cells(row, groupBy.map((field) => String(row.group[field] ?? '-'))));
+  if (other !== undefined) {
+    lines.push(cells(other, groupBy.map((_, i) => (i === 0 ? `other (${formatCount(other.groups)} groups)` : ''))));
+  }
+  return renderTable(header, lines, numeric);
 }

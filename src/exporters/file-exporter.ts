@@ -34,7 +34,7 @@ export interface FileExporterOptions {
   /** The pipeline's counters: `bytesWritten`, `writeErrors`, `recordsDropped`. */
   readonly stats: PerflogStats;
   /** Reports a write failure (the pipeline rate-limits and forwards to `onError`). */
-  readonly report: (error: Error) => void;
+  readonly report: (error: PerflogWriteError) => void;
   /** Rotate before a write would take the active file past this many bytes. @default Infinity (never by size) */
   readonly maxBytes?: number | undefined;
   /** Rotate on the first write in a new UTC hour or day. @default "none" */
@@ -138,7 +138,7 @@ export class FileExporter {
   readonly #lockPath: string;
   readonly #now: () => number;
   readonly #stats: PerflogStats;
-  readonly #report: (error: Error) => void;
+  readonly #report: (error: PerflogWriteError) => void;
 
   constructor(options: FileExporterOptions) {
     this.path = options.path;
@@ -298,7 +298,7 @@ export class FileExporter {
   }
 
   /** Reports a failure now, or once every file is flushed when the exit hook is running. */
-  #reportFailure(error: Error): void {
+  #reportFailure(error: PerflogWriteError): void {
     if (heldReports === undefined) this.#report(error);
     else heldReports.push(() => this.#report(error));
   }

@@ -4,13 +4,13 @@
  * Never on the hot path; never throws.
  */
 import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { diag } from '@opentelemetry/api';
 import { STALE_LOCK_MILLIS, acquireLease } from './file-lock.js';
 import { PerflogExportError, errorMessage } from '../errors.js';
 import type { PerflogError } from '../errors.js';
 import type { PerflogStats } from '../interfaces.js';
-import type { FileBatch, FileTailer } from './file-tailer.js';
+import type { FileBatch, FileIdentity, FileTailer } from './file-tailer.js';
 import type { MemoryQueue, QueueBatch } from './memory-queue.js';
 import type { OtlpSender } from './otlp-sender.js';
 
@@ -40,6 +40,8 @@ export interface ShipperOptions {
   readonly timeoutMillis: number;
   /** Hands an export failure to `onError` (the pipeline's `report`). */
   readonly report: (error: PerflogError) => void;
+  /** Shipping (and `flush()`) waits for this first: the shipper this one takes over from, shutting down. */
+  readonly after?: Promise<unknown> | undefined;
 }
 
 /**
@@ -65,6 +67,7 @@ export class OtlpShipper {
     this.#stats = options.stats;
     this.#timeoutMillis = options.timeoutMillis;
     this.#report = options.report;
+    if (options.after !== undefined) this.#queue = options.after.catch(() => undefined);
     this.#schedule(0);
   }
 
@@ -74,17 +77,31 @@ export class OtlpShipper {
     return this.#bounded(this.#serial(() => this.#drain(Date.now() + this.#timeoutMillis, false)).then(() => undefined));
   }
 
-  /** Ships what is pending (as `flush()`), then stops and releases the lock; within `timeoutMillis` plus a margin. */
+  /**
+   * Ships what is pending (as `flush()`), then stops and releases the lock; within `timeoutMillis` plus a margin.
+   * A request still in flight then is cut, so nothing of the shipper keeps the process alive.
+   */
   shutdown(): Promise<void> {
     this.#isClosed = true;
     clearTimeout(this.#timer);
     const deadlineMs = Date.now() + this.#timeoutMillis;
     const done = this.#serial(async () => {
       await this.#drain(deadlineMs, false);
-      await this.#unlock();
-      this.#sender.shutdown();
     });
-    return this.#bounded(done);
+    return this.#bounded(done).then(async () => {
+      this.#sender.shutdown();
+      await this.#unlock();
+    });
+  }
+
+  /**
+   * Whether the file `path` (with its `stat` figures) still holds records this shipper's folder has not shipped;
+   * false for files it does not ship (other folders, other names, the memory spool).
+   */
+  isUnshipped(path: string, file: FileIdentity): Promise<boolean> {
+    const spool = this.#spool;
+    if (spool.kind === 'memory' || dirname(path) !== dirname(spool.tailer.statePath)) return Promise.resolve(false);
+    return spool.tailer.isUnshipped(basename(path), file, this.#release !== undefined);
   }
 
   #schedule(delayMs: number): void {
@@ -122,13 +139,14 @@ export class OtlpShipper {
    */
   async #drain(deadlineMs: number, isBackground: boolean): Promise<boolean | undefined> {
     if (!(await this.#ensureLock())) return undefined;
+    if (this.#spool.kind === 'files') await this.#spool.tailer.beginPass();
     while (Date.now() < deadlineMs && !(isBackground && this.#isClosed)) {
       const batch = await this.#nextBatch();
       if (batch === undefined) return true;
       const { records, skipped } = this.#sender.toRecords(batch.lines);
       if (skipped > 0) this.#warn(`perflog: skipped ${skipped} unreadable line(s) while shipping over OTLP`);
       if (records.length > 0) {
-        const result = await this.#sender.send(records);
+        const result = await this.#sender.send(records, Math.min(this.#timeoutMillis, deadlineMs - Date.now()));
         if (result.outcome !== 'ok') {
           this.#stats.exportErrors++;
           const error = new PerflogExportError(
@@ -154,7 +172,10 @@ export class OtlpShipper {
 
   async #commit(batch: Batch): Promise<void> {
     const spool = this.#spool;
-    if (spool.kind === 'files') await spool.tailer.commit(batch as FileBatch);
+    // a shipper that lost (or gave up) the lock meanwhile must not write over the new holder's positions
+    if (spool.kind === 'files') {
+      if (this.#release !== undefined) await spool.tailer.commit(batch as FileBatch);
+    }
     else spool.queue.commit(batch as QueueBatch);
   }
 

@@ -38,7 +38,9 @@ let staged = 0;
 
 /**
  * Moves the active file at `path` to `<path>.<label>.<counter>`, the counter one above the highest already used
- * for `label`. Three steps, none of which can lose or overwrite a file: `rename` to a staging name unique to this
+ * on `label`'s UTC day, whatever the interval (`2026-11-25T02.001`, then `2026-11-25.002` after a switch to daily):
+ * the date and then the counter order rotated files as they were written (`rotatedOrder`), even when the
+ * `rotateInterval` changed. Three steps, none of which can lose or overwrite a file: `rename` to a staging name unique to this
  * call (atomic: writers holding the file open keep appending to it), `link` to the final name (fails with `EEXIST`
  * instead of replacing, so a taken counter is skipped), `unlink` of the staging name. Staging files left by a writer
  * that died between the steps are published first. Throws the first error that is not a taken counter.
@@ -52,7 +54,7 @@ export function rotateFile(path: string, label: string): string {
   const staging = `${mine}${++staged}`;
   renameSync(path, join(dir, staging));
   const names = readdirSync(dir);
-  let counter = highestCounter(names, `${base}.${label}.`) + 1;
+  let counter = highestCounter(names, `${base}.${label.slice(0, DATE_CHARS)}`) + 1;
   for (const name of names) {
     if (!name.startsWith(stagingPrefix) || name === staging) continue;
     // An earlier attempt of this thread that failed midway, or one by a writer that died midway.
@@ -86,15 +88,41 @@ function publish(dir: string, name: string, prefix: string, counter: number): nu
 
 const LINKS_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
 
-/** The highest counter among `names` that start with `prefix` (`app_metrics.log.2026-11-25.`); 0 when none. */
+/** Characters of the UTC date (`2026-11-25`) that starts every label. */
+const DATE_CHARS = 10;
+/** A rotated suffix: the date, an optional hour, then the counter (`2026-11-25T02.001`, `2026-11-25.002.gz`). */
+const SUFFIX = /^(\d{4}-\d{2}-\d{2})(?:T\d{2})?\.(\d+)(?:\.|$)/;
+
+/**
+ * The highest counter among `names` that start with `prefix` (`app_metrics.log.2026-11-25`) followed by an optional
+ * hour and a counter (`.001`, `T02.003`, compressed or not); 0 when none.
+ */
 export function highestCounter(names: readonly string[], prefix: string): number {
   let highest = 0;
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
-    const digits = /^\d+/.exec(name.slice(prefix.length));
-    if (digits !== null) highest = Math.max(highest, Number(digits[0]));
+    const digits = /^(?:T\d{2})?\.(\d+)/.exec(name.slice(prefix.length));
+    if (digits !== null) highest = Math.max(highest, Number(digits[1]));
   }
   return highest;
+}
+
+const NAME_ORDER = new Intl.Collator('en', { numeric: true });
+
+/**
+ * Compares two rotated suffixes (what follows `<active>.`) in the order the files were written: by UTC date, then by
+ * the counter (shared by every label of a day, so an hourly and a daily file of one day cannot disagree), then by
+ * name in numeric order (suffixes perflog did not make, such as `2026-01-01.2` before `2026-01-01.10`).
+ */
+export function rotatedOrder(a: string, b: string): number {
+  const left = SUFFIX.exec(a);
+  const right = SUFFIX.exec(b);
+  const dateA = left?.[1] ?? a.slice(0, DATE_CHARS);
+  const dateB = right?.[1] ?? b.slice(0, DATE_CHARS);
+  if (dateA !== dateB) return NAME_ORDER.compare(dateA, dateB);
+  const counterA = left === null ? 0 : Number(left[2]);
+  const counterB = right === null ? 0 : Number(right[2]);
+  return counterA !== counterB ? counterA - counterB : NAME_ORDER.compare(a, b);
 }
 
 function pad(counter: number): string {

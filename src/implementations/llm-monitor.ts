@@ -1,9 +1,11 @@
+import { FieldEncoder } from '../field-encoder.js';
 import type { LlmCallRecord, MetricLogWriter } from '../interfaces.js';
 import { LightweightPerformanceMonitor } from '../lightweight-monitor.js';
-import type { ModuleMetricWriter } from '../logger-writer.js';
 import { isDuration } from '../logger-writer.js';
-import { encodeString } from '../record-encoder.js';
-import { asModuleWriter, checkCommon, isCount, isOptionalNonNegative } from './record-fields.js';
+import { MonitorRecorder, isCount, isOptionalNonNegative } from './record-fields.js';
+
+/** The `llm` module's own fields, in the order they are written. */
+const LLM_FIELDS = new FieldEncoder(['model', 'provider', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'time_to_first_token']);
 
 /**
  * Monitor of the `llm` module: calls to language models with their latency and token counts.
@@ -12,15 +14,11 @@ import { asModuleWriter, checkCommon, isCount, isOptionalNonNegative } from './r
  *   promptTokens: 100, completionTokens: 200, totalTokens: 300, success: true });
  */
 export class LlmPerformanceMonitor extends LightweightPerformanceMonitor {
-  readonly #writer: ModuleMetricWriter;
-  // The last model/provider pair and its encoding: calls repeat the same few pairs, so most skip the escaping.
-  #model = '';
-  #provider = '';
-  #modelFields = '';
+  readonly #recorder: MonitorRecorder;
 
   constructor(logger?: MetricLogWriter) {
     super(logger, 'llm');
-    this.#writer = asModuleWriter(this.logger);
+    this.#recorder = new MonitorRecorder(this.logger, LLM_FIELDS);
   }
 
   /**
@@ -33,8 +31,8 @@ export class LlmPerformanceMonitor extends LightweightPerformanceMonitor {
    */
   recordLlmCall(record: LlmCallRecord): void {
     const operation = 'llm_call';
-    const writer = this.#writer;
-    if (!checkCommon(writer, operation, record)) return;
+    const writer = this.#recorder;
+    if (!writer.checkCommon(operation, record)) return;
     const { model, provider, responseTime, promptTokens, completionTokens, timeToFirstToken } = record;
     if (typeof model !== 'string') return writer.reject('invalid_type', operation, 'model', model, 'a string');
     if (typeof provider !== 'string') return writer.reject('invalid_type', operation, 'provider', provider, 'a string');
@@ -49,17 +47,10 @@ export class LlmPerformanceMonitor extends LightweightPerformanceMonitor {
     if (totalTokens === undefined && typeof promptTokens === 'number' && typeof completionTokens === 'number') {
       totalTokens = promptTokens + completionTokens;
     }
-    if (model !== this.#model || provider !== this.#provider || this.#modelFields === '') {
-      this.#model = model;
-      this.#provider = provider;
-      this.#modelFields = `,"model":${encodeString(model)},"provider":${encodeString(provider)}`;
-    }
-    let fields = this.#modelFields;
-    if (typeof promptTokens === 'number') fields += `,"prompt_tokens":${promptTokens}`;
-    if (typeof completionTokens === 'number') fields += `,"completion_tokens":${completionTokens}`;
-    if (typeof totalTokens === 'number') fields += `,"total_tokens":${totalTokens}`;
-    if (typeof timeToFirstToken === 'number') fields += `,"time_to_first_token":${timeToFirstToken}`;
-    writer.writeRecord('timer', operation, '"llm_call"', 'duration', responseTime, undefined, record.success ?? true, fields,
-      record.attributes, record.error ?? undefined, false);
+    writer.write({
+      metricType: 'timer', operation, measure: responseTime, success: record.success ?? true,
+      fields: [model, provider, promptTokens ?? undefined, completionTokens ?? undefined, totalTokens, timeToFirstToken ?? undefined],
+      attributes: record.attributes, error: record.error ?? undefined,
+    });
   }
 }

@@ -1,18 +1,21 @@
+import { FieldEncoder } from '../field-encoder.js';
 import type { MetricLogWriter, ToolCallRecord } from '../interfaces.js';
 import { LightweightPerformanceMonitor } from '../lightweight-monitor.js';
-import type { ModuleMetricWriter } from '../logger-writer.js';
-import { asModuleWriter, checkCommon, writeNamedTimer } from './record-fields.js';
+import { MonitorRecorder } from './record-fields.js';
+
+/** The `tool` module's own fields, in the order they are written. */
+const TOOL_FIELDS = new FieldEncoder(['tool']);
 
 /**
  * Monitor of the `tool` module: calls an agent makes to its tools.
  * @example tools.recordToolCall({ tool: 'search', duration: 0.012, success: true });
  */
 export class ToolPerformanceMonitor extends LightweightPerformanceMonitor {
-  readonly #writer: ModuleMetricWriter;
+  readonly #recorder: MonitorRecorder;
 
   constructor(logger?: MetricLogWriter) {
     super(logger, 'tool');
-    this.#writer = asModuleWriter(this.logger);
+    this.#recorder = new MonitorRecorder(this.logger, TOOL_FIELDS);
   }
 
   /**
@@ -20,7 +23,7 @@ export class ToolPerformanceMonitor extends LightweightPerformanceMonitor {
    * (counted, reported through `onError`); with `strict: true` it throws.
    */
   recordToolCall(record: ToolCallRecord): void {
-    const writer = this.#writer;
-    if (checkCommon(writer, 'tool_call', record)) writeNamedTimer(writer, 'tool_call', '"tool_call"', 'tool', record.tool, record);
+    const recorder = this.#recorder;
+    if (recorder.checkCommon('tool_call', record)) recorder.writeNamedTimer('tool_call', 'tool', record.tool, record);
   }
 }

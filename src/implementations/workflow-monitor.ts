@@ -1,18 +1,21 @@
+import { FieldEncoder } from '../field-encoder.js';
 import type { MetricLogWriter, NodeExecutionRecord } from '../interfaces.js';
 import { LightweightPerformanceMonitor } from '../lightweight-monitor.js';
-import type { ModuleMetricWriter } from '../logger-writer.js';
-import { asModuleWriter, checkCommon, writeNamedTimer } from './record-fields.js';
+import { MonitorRecorder } from './record-fields.js';
+
+/** The `workflow` module's own fields, in the order they are written. */
+const WORKFLOW_FIELDS = new FieldEncoder(['node']);
 
 /**
  * Monitor of the `workflow` module: executions of the nodes of a workflow graph.
  * @example workflow.recordNodeExecution({ node: 'plan', duration: 0.8, success: true });
  */
 export class WorkflowPerformanceMonitor extends LightweightPerformanceMonitor {
-  readonly #writer: ModuleMetricWriter;
+  readonly #recorder: MonitorRecorder;
 
   constructor(logger?: MetricLogWriter) {
     super(logger, 'workflow');
-    this.#writer = asModuleWriter(this.logger);
+    this.#recorder = new MonitorRecorder(this.logger, WORKFLOW_FIELDS);
   }
 
   /**
@@ -20,7 +23,7 @@ export class WorkflowPerformanceMonitor extends LightweightPerformanceMonitor {
    * the record (counted, reported through `onError`); with `strict: true` it throws.
    */
   recordNodeExecution(record: NodeExecutionRecord): void {
-    const writer = this.#writer;
-    if (checkCommon(writer, 'node_execution', record)) writeNamedTimer(writer, 'node_execution', '"node_execution"', 'node', record.node, record);
+    const recorder = this.#recorder;
+    if (recorder.checkCommon('node_execution', record)) recorder.writeNamedTimer('node_execution', 'node', record.node, record);
   }
 }

@@ -7,9 +7,18 @@ import {
   KIND_ASCII, KIND_FALSE, KIND_NUMBER, KIND_NUMBER_APPROX, KIND_TRUE, KIND_UTF8, keyHash, tokenValue, tokenizeLine, tokens,
 } from './parser.js';
 import type { ResolvedReadOptions } from './options.js';
+import { TIMESTAMP_RANGE } from './options.js';
 import { DurationSketch } from './sketch.js';
 import type { AggregateState, GroupValue } from './group-stats.js';
-import { GroupStats, TOTAL_FIELDS } from './group-stats.js';
+import { GroupStats, Running, TOTAL_FIELDS } from './group-stats.js';
+
+/** @internal What is aggregated besides the filters: the field whose distribution is kept, extra sums. */
+export interface AggregateOptions extends ResolvedReadOptions {
+  /** The field summarized as `duration` (default `duration`; `size` for size distributions). */
+  readonly measure?: string | undefined;
+  /** Numeric fields summed into `totals` after the four of SPEC section 8. */
+  readonly sum?: readonly string[] | undefined;
+}
 
 // Fixed slots; groupBy and where fields that are not among them get slots after these.
 const TIMESTAMP = 0;
@@ -18,14 +27,19 @@ const OPERATION = 2;
 const SUCCESS = 3;
 const DURATION = 4;
 const FIRST_TOTAL = 5;
+const COMPLETION = FIRST_TOTAL + 2;
 const STRING_CACHE_SIZE = 4096;
-const FIXED = ['timestamp', 'module', 'operation', 'success', 'duration', ...TOTAL_FIELDS];
+const MIN_TIMESTAMP = TIMESTAMP_RANGE.min;
+const MAX_TIMESTAMP = TIMESTAMP_RANGE.max;
 
 /** Folds lines into groups. */
 export class Aggregator {
   linesRead = 0;
   badLines = 0;
   readonly #groupBy: readonly string[];
+  readonly #totalCount: number;
+  /** Slot of `time_to_first_token`, after the totals. */
+  readonly #ttft: number;
   readonly #groupSlots: number[];
   readonly #since: number;
   readonly #until: number;
@@ -42,11 +56,15 @@ export class Aggregator {
   /** Token of an approximate duration in the current line, or -1. */
   #approximate = -1;
 
-  constructor(options: ResolvedReadOptions, groupBy: readonly string[]) {
+  constructor(options: AggregateOptions, groupBy: readonly string[]) {
     this.#groupBy = groupBy;
     this.#since = options.since;
     this.#until = options.until;
-    this.#names = [...FIXED];
+    const sum = options.sum ?? [];
+    this.#totalCount = TOTAL_FIELDS.length + sum.length;
+    this.#ttft = FIRST_TOTAL + this.#totalCount;
+    this.#names = ['timestamp', 'module', 'operation', 'success', options.measure ?? 'duration', ...TOTAL_FIELDS, ...sum,
+      'time_to_first_token'];
     const slotOf = (name: string): number => {
       const at = this.#names.indexOf(name);
       return at >= 0 ? at : this.#names.push(name) - 1;
@@ -176,7 +194,8 @@ export class Aggregator {
 
   #fold(values: unknown[], buf: Buffer): void {
     const timestamp = values[TIMESTAMP];
-    if (typeof timestamp !== 'number' || typeof values[MODULE] !== 'string' || typeof values[OPERATION] !== 'string') {
+    if (typeof timestamp !== 'number' || !(timestamp >= MIN_TIMESTAMP && timestamp <= MAX_TIMESTAMP)
+      || typeof values[MODULE] !== 'string' || typeof values[OPERATION] !== 'string') {
       this.badLines++;
       return;
     }
@@ -195,9 +214,14 @@ export class Aggregator {
       }
       group.addDuration(duration);
     }
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < this.#totalCount; i++) {
       const total = values[FIRST_TOTAL + i];
       if (typeof total === 'number') group.totals[i]! += total;
+    }
+    if (values[OPERATION] === 'llm_call') {
+      group.llmCalls++;
+      const ttft = values[this.#ttft];
+      if (typeof ttft === 'number' && ttft >= 0) group.addFirstToken(ttft, value, values[COMPLETION]);
     }
   }
 
@@ -212,7 +236,7 @@ export class Aggregator {
     }
     const key = slots.length === 0 ? null : groupValue(values[slots[slots.length - 1]!]);
     let group = map.get(key) as GroupStats | undefined;
-    if (group === undefined) map.set(key, group = new GroupStats());
+    if (group === undefined) map.set(key, group = new GroupStats(this.#totalCount));
     return group;
   }
 
@@ -240,6 +264,7 @@ export class Aggregator {
     const groups = [...this.groups()].map(([key, g]) => ({
       key, count: g.count, errors: g.errors, durationCount: g.durationCount, durationSum: g.durationSum,
       durationMin: g.durationMin, durationMax: g.durationMax, totals: [...g.totals], sketch: g.sketch.toState(),
+      llmCalls: g.llmCalls, ttft: g.ttft?.toState(), rates: g.rates?.toState(),
     }));
     return { linesRead: this.linesRead, badLines: this.badLines, groups };
   }
@@ -249,9 +274,11 @@ export class Aggregator {
     this.linesRead += state.linesRead;
     this.badLines += state.badLines;
     for (const g of state.groups) {
-      const other = new GroupStats();
+      const other = new GroupStats(this.#totalCount);
       Object.assign(other, { count: g.count, errors: g.errors, durationCount: g.durationCount, durationSum: g.durationSum,
-        durationMin: g.durationMin, durationMax: g.durationMax });
+        durationMin: g.durationMin, durationMax: g.durationMax, llmCalls: g.llmCalls });
+      if (g.ttft !== undefined) other.ttft = Running.fromState(g.ttft);
+      if (g.rates !== undefined) other.rates = DurationSketch.fromState(g.rates);
       g.totals.forEach((total, i) => { other.totals[i] = total; });
       other.sketch = DurationSketch.fromState(g.sketch);
       this.groupOf(g.key).merge(other);

@@ -20,6 +20,49 @@ export type LineHandler = (buf: Buffer, start: number, end: number) => void;
 
 const CHUNK_BYTES = 1 << 20;
 
+/**
+ * Longest line read (1 MiB, the read block): a longer line is skipped to its end without being kept, and counted as one
+ * bad line (it reaches the line handler as an empty line). Reading stays linear however long a line is.
+ */
+export const MAX_LINE_BYTES = CHUNK_BYTES;
+/** What an overlong line becomes: an empty line, which every reader counts as bad. */
+const OVERLONG_LINE = Buffer.from('\n');
+
+/**
+ * The unfinished line between blocks. `resume(block)` returns where in `block` whole lines start again after an
+ * overlong line (0 when none is pending, -1 when the whole block still belongs to it, and `overlong` is set when one
+ * just ended): a line over `MAX_LINE_BYTES` is never copied, only skipped.
+ */
+class LineCarry {
+  carry: Buffer | undefined;
+  #skipping = false;
+  overlong = false;
+
+  resume(block: Buffer): number {
+    this.overlong = false;
+    const carried = this.carry?.length ?? 0;
+    if (!this.#skipping && carried === 0) return 0;
+    const nl = block.indexOf(10);
+    const end = nl < 0 ? block.length : nl;
+    if (!this.#skipping && carried + end <= MAX_LINE_BYTES) return 0;
+    this.carry = undefined;
+    this.#skipping = nl < 0;
+    this.overlong = nl >= 0;
+    return nl < 0 ? -1 : nl + 1;
+  }
+
+  /** Keeps `rest`, the start of the next line, unless it is already too long. */
+  keep(rest: Buffer, copy: boolean): void {
+    if (rest.length > MAX_LINE_BYTES) { this.carry = undefined; this.#skipping = true; return; }
+    this.carry = rest.length === 0 ? undefined : copy ? Buffer.from(rest) : rest;
+  }
+
+  /** What is left at the end of the file: the last line without `\n`, or an overlong one. */
+  end(): Buffer | undefined {
+    return this.#skipping ? OVERLONG_LINE : this.carry;
+  }
+}
+
 /** Calls `onLine` for every line of `chunk`; the last line may lack its `\n` (end of a file). */
 export function splitLines(chunk: Buffer, onLine: LineHandler): void {
   let start = 0;
@@ -81,31 +124,38 @@ async function* plainChunks(task: FileTask): AsyncGenerator<Buffer> {
   try {
     let position = task.start;
     let pending = read(current, position);
-    let carry: Buffer | undefined;
+    const line = new LineCarry();
     for (;;) {
       const bytesRead = await pending;
       if (bytesRead === 0) {
-        if (carry !== undefined && carry.length > 0) yield carry;
+        const rest = line.end();
+        if (rest !== undefined && rest.length > 0) yield rest;
         return;
       }
       position += bytesRead;
+      let block = current.subarray(HEAD_BYTES, HEAD_BYTES + bytesRead);
+      const from = line.resume(block);
+      if (line.overlong) yield OVERLONG_LINE;
+      if (from < 0) { pending = read(current, position); continue; }
+      block = block.subarray(from);
+      const carry = line.carry;
       let view: Buffer;
       if (carry === undefined || carry.length === 0) {
-        view = current.subarray(HEAD_BYTES, HEAD_BYTES + bytesRead);
-      } else if (carry.length <= HEAD_BYTES) {
+        view = block;
+      } else if (carry.length <= HEAD_BYTES && block.byteOffset - current.byteOffset === HEAD_BYTES) {
         carry.copy(current, HEAD_BYTES - carry.length);
         view = current.subarray(HEAD_BYTES - carry.length, HEAD_BYTES + bytesRead);
       } else {
-        view = Buffer.concat([carry, current.subarray(HEAD_BYTES, HEAD_BYTES + bytesRead)]);
+        view = Buffer.concat([carry, block]);
       }
       // The carry is out of `spare` now: it can take the next block.
       pending = read(spare, position);
       const last = view.lastIndexOf(10);
       if (last < 0) {
-        carry = view.buffer === current.buffer ? Buffer.from(view) : view;
+        line.keep(view, view.buffer === current.buffer);
       } else {
         yield view.subarray(0, last + 1);
-        carry = view.subarray(last + 1);
+        line.keep(view.subarray(last + 1), false);
       }
       [current, spare] = [spare, current];
     }
@@ -115,16 +165,22 @@ async function* plainChunks(task: FileTask): AsyncGenerator<Buffer> {
 }
 
 async function* gzipChunks(path: string): AsyncGenerator<Buffer> {
-  let carry: Buffer | undefined;
+  const line = new LineCarry();
   const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES }).pipe(createGunzip({ chunkSize: CHUNK_BYTES }));
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const buf = carry === undefined ? chunk : Buffer.concat([carry, chunk]);
+    const from = line.resume(chunk);
+    if (line.overlong) yield OVERLONG_LINE;
+    if (from < 0) continue;
+    const block = chunk.subarray(from);
+    const carry = line.carry;
+    const buf = carry === undefined ? block : Buffer.concat([carry, block]);
     const last = buf.lastIndexOf(10);
-    if (last < 0) { carry = buf; continue; }
+    if (last < 0) { line.keep(buf, false); continue; }
     yield buf.subarray(0, last + 1);
-    carry = last + 1 < buf.length ? Buffer.from(buf.subarray(last + 1)) : undefined;
+    line.keep(buf.subarray(last + 1), true);
   }
-  if (carry !== undefined) yield carry;
+  const rest = line.end();
+  if (rest !== undefined) yield rest;
 }
 
 /** Cuts a plain file into about `pieces` byte ranges that start and end on line boundaries. */

@@ -44,7 +44,7 @@ export interface ResolvedReadOptions {
 
 const SPAN = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/;
 const SPAN_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86400 };
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 const EPOCH = /^\d+(\.\d+)?$/;
 
 /** What a time bound may be, for error messages. */
@@ -65,13 +65,26 @@ export function parseTimeBound(value: TimeBound, option: string, nowMs = Date.no
     const span = SPAN.exec(text);
     if (span !== null) return nowMs / 1000 - Number(span[1]) * SPAN_SECONDS[span[2]!]!;
     if (EPOCH.test(text)) return Number(text);
-    if (ISO_DATE.test(text)) {
+    const iso = ISO_DATE.exec(text);
+    // Date.parse rolls a day past the month's end over ("2026-02-30" -> March 2nd): such a date is refused.
+    if (iso !== null && isCalendarDate(Number(iso[1]), Number(iso[2]), Number(iso[3]))) {
       const ms = Date.parse(text);
       if (!Number.isNaN(ms)) return ms / 1000;
     }
   }
   throw new PerflogConfigError(option, TIME_BOUND_FORMS, value);
 }
+
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/**
+ * @internal The range of `timestamp` values a record may have: epoch seconds from 1970 to the end of year 9999. A line
+ * outside it (milliseconds or microseconds written as seconds, `1e300`, a negative time) is a bad line.
+ */
+export const TIMESTAMP_RANGE = Object.freeze({ min: 0, max: 253402300799.999 });
 
 /**
  * @internal Checks and resolves `options` once.

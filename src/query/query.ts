@@ -6,11 +6,13 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { PerflogConfigError } from '../errors.js';
 import type { AggregateState, GroupStats, GroupValue } from './group-stats.js';
+import type { AggregateOptions } from './aggregate.js';
 import { Aggregator } from './aggregate.js';
 import type { FileTask } from './files.js';
 import { isGzip, readChunks, splitFile } from './files.js';
 import { listFiles } from './list-files.js';
-import type { ReadOptions, ResolvedReadOptions } from './options.js';
+import type { DurationSketch } from './sketch.js';
+import type { ReadOptions } from './options.js';
 import { resolveReadOptions } from './options.js';
 
 /** What `queryMetrics` computes: `ReadOptions` plus the grouping. */
@@ -25,6 +27,16 @@ export interface QueryOptions extends ReadOptions {
    * beyond the first. `0` reads in the main thread only.
    */
   threads?: number | undefined;
+  /**
+   * The numeric field whose distribution `duration` summarizes: `"size"` gives size percentiles (bytes) in the same
+   * shape. @default "duration"
+   */
+  measure?: string | undefined;
+  /**
+   * Numeric fields summed into `totals` besides the four SPEC section 8 lists, e.g. `["cached_tokens",
+   * "reasoning_tokens"]` (a missing field counts 0). @default []
+   */
+  sum?: readonly string[] | undefined;
 }
 
 /** Duration statistics of a group, in seconds; `null` when the group has no `duration` (counters, gauges). */
@@ -50,8 +62,18 @@ export interface QueryRow {
   /** `(count - errors) / count`, in [0, 1]. */
   successRate: number;
   duration: DurationSummary;
-  /** Sums over the group's records (a missing field counts 0). */
-  totals: { size: number; prompt_tokens: number; completion_tokens: number; total_tokens: number };
+  /** Sums over the group's records (a missing field counts 0), plus the fields of the `sum` option. */
+  totals: { size: number; prompt_tokens: number; completion_tokens: number; total_tokens: number; [field: string]: number };
+  /**
+   * Only on groups holding `llm_call` records: `time_to_first_token` statistics (seconds) of the streamed calls, or
+   * `null` when none was streamed.
+   */
+  timeToFirstToken?: DurationSummary | null;
+  /**
+   * Only on groups holding `llm_call` records: p50 of `completion_tokens / (duration - time_to_first_token)` over
+   * streamed calls (tokens per second, within 1%), or `null`.
+   */
+  outputTokensPerSecond?: number | null;
 }
 
 /** The answer of `queryMetrics` (SPEC section 8); also what `perflog stats --format json` prints. */
@@ -70,7 +92,6 @@ export interface QueryResult {
 export const PARALLEL_THRESHOLD_BYTES = 128 * 1024 * 1024;
 /** @internal Size of the byte ranges files are cut into for workers (tests make it small). */
 export const tuning = { pieceBytes: 16 * 1024 * 1024 };
-const QUANTILES = [0.5, 0.9, 0.95, 0.99] as const;
 
 /**
  * Aggregates the records the options select, grouped by `groupBy`. Streams; memory grows with the number of
@@ -89,7 +110,13 @@ export async function queryMetrics(options: QueryOptions = {}): Promise<QueryRes
   if (threadsOption !== undefined && (!Number.isInteger(threadsOption) || threadsOption < 0)) {
     throw new PerflogConfigError('threads', 'an integer >= 0', threadsOption);
   }
-  const resolved = resolveReadOptions(options);
+  for (const [key, value] of [['measure', options.measure], ['sum', options.sum]] as const) {
+    const fields = key === 'measure' ? [value ?? 'duration'] : value ?? [];
+    if (!Array.isArray(fields) || !fields.every((field) => typeof field === 'string' && field !== '')) {
+      throw new PerflogConfigError(key, key === 'measure' ? 'a field name' : 'an array of field names', value);
+    }
+  }
+  const resolved: AggregateOptions = { ...resolveReadOptions(options), measure: options.measure, sum: options.sum?.slice() };
   const files = await listFiles(resolved.patterns, resolved.baseDir);
   const totalBytes = files.reduce((sum, file) => sum + file.size, 0);
   const threads = threadsOption ?? (totalBytes >= PARALLEL_THRESHOLD_BYTES ? availableParallelism() - 1 : 0);
@@ -115,7 +142,7 @@ export async function queryMetrics(options: QueryOptions = {}): Promise<QueryRes
   markReady();
   readers.push(drain(queue, aggregator));
   await Promise.all(readers);
-  return toResult(aggregator, groupBy, files.length);
+  return toResult(aggregator, groupBy, files.length, options.sum ?? []);
 }
 
 /** Reads tasks off the shared queue in this thread. */
@@ -126,7 +153,7 @@ async function drain(queue: Iterator<FileTask>, aggregator: Aggregator): Promise
 }
 
 /** A worker reads tasks off the same queue, one at a time, and hands back its aggregate at the end. */
-function runWorker(queue: Iterator<FileTask>, ready: Promise<void>, options: ResolvedReadOptions,
+function runWorker(queue: Iterator<FileTask>, ready: Promise<void>, options: AggregateOptions,
   groupBy: readonly string[], aggregator: Aggregator): Promise<void> {
   const source = import.meta.url.endsWith('.ts');
   const url = new URL(source ? './query-worker.ts' : './query-worker.js', import.meta.url);
@@ -162,32 +189,39 @@ function runWorker(queue: Iterator<FileTask>, ready: Promise<void>, options: Res
   });
 }
 
-function toResult(aggregator: Aggregator, groupBy: readonly string[], files: number): QueryResult {
-  const rows = [...aggregator.groups()].map(([key, stats]) => toRow(groupBy, key, stats));
+function toResult(aggregator: Aggregator, groupBy: readonly string[], files: number, sum: readonly string[]): QueryResult {
+  const rows = [...aggregator.groups()].map(([key, stats]) => toRow(groupBy, key, stats, sum));
   rows.sort((a, b) => compareGroups(groupBy, a.group, b.group));
   return { rows, linesRead: aggregator.linesRead, badLines: aggregator.badLines, files };
 }
 
-function toRow(groupBy: readonly string[], key: GroupValue[], stats: GroupStats): QueryRow {
+function toRow(groupBy: readonly string[], key: GroupValue[], stats: GroupStats, sum: readonly string[]): QueryRow {
   // Object.fromEntries defines own properties: a field named "__proto__" stays a plain key.
   const group = Object.fromEntries(groupBy.map((field, i) => [field, key[i] ?? null])) as Record<string, GroupValue>;
-  const has = stats.durationCount > 0;
-  const clamp = (value: number): number => Math.min(stats.durationMax, Math.max(stats.durationMin, value));
-  const [p50, p90, p95, p99] = QUANTILES.map((q) => (has ? clamp(stats.sketch.quantile(q)) : null));
   const [size, prompt, completion, total] = stats.totals;
-  return {
+  const totals: QueryRow['totals'] = { size: size ?? 0, prompt_tokens: prompt ?? 0, completion_tokens: completion ?? 0, total_tokens: total ?? 0 };
+  sum.forEach((field, i) => { Object.defineProperty(totals, field, { value: stats.totals[4 + i] ?? 0, enumerable: true, writable: true, configurable: true }); });
+  const row: QueryRow = {
     group,
     count: stats.count,
     errors: stats.errors,
     successRate: stats.count === 0 ? 1 : (stats.count - stats.errors) / stats.count,
-    duration: {
-      min: has ? stats.durationMin : null,
-      mean: has ? stats.durationSum / stats.durationCount : null,
-      p50: p50 ?? null, p90: p90 ?? null, p95: p95 ?? null, p99: p99 ?? null,
-      max: has ? stats.durationMax : null,
-    },
-    totals: { size: size ?? 0, prompt_tokens: prompt ?? 0, completion_tokens: completion ?? 0, total_tokens: total ?? 0 },
+    duration: summarize(stats.durationCount, stats.durationSum, stats.durationMin, stats.durationMax, stats.sketch),
+    totals,
   };
+  if (stats.llmCalls > 0) {
+    const ttft = stats.ttft;
+    row.timeToFirstToken = ttft === undefined ? null : summarize(ttft.count, ttft.sum, ttft.min, ttft.max, ttft.sketch);
+    row.outputTokensPerSecond = stats.rates === undefined ? null : stats.rates.quantile(0.5);
+  }
+  return row;
+}
+
+/** Min, mean, percentiles (clamped to the exact min and max) and max; all `null` when there is no value. */
+function summarize(count: number, sum: number, min: number, max: number, sketch: DurationSketch): DurationSummary {
+  const has = count > 0;
+  const at = (q: number): number | null => (has ? Math.min(max, Math.max(min, sketch.quantile(q))) : null);
+  return { min: has ? min : null, mean: has ? sum / count : null, p50: at(0.5), p90: at(0.9), p95: at(0.95), p99: at(0.99), max: has ? max : null };
 }
 
 function compareGroups(groupBy: readonly string[], a: Record<string, GroupValue>, b: Record<string, GroupValue>): number {

@@ -2,7 +2,7 @@
  * `readMetrics`: streams the records of perflog's files (active, rotated, `.gz`), filtered while they stream.
  */
 import type { ReadOptions, ResolvedReadOptions } from './options.js';
-import { resolveReadOptions } from './options.js';
+import { TIMESTAMP_RANGE, resolveReadOptions } from './options.js';
 import { isCorrupt, isEndOfFileError, isGzip, lineChunks, splitLines } from './files.js';
 import { listFiles } from './list-files.js';
 import type { ParsedLine } from './parser.js';
@@ -32,7 +32,10 @@ export interface MetricRecord {
 export interface ReadStats {
   /** Every line read, bad ones included. */
   linesRead: number;
-  /** Lines that are not a JSON object with a numeric `timestamp` and string `module` and `operation`. */
+  /**
+   * Lines that are not a JSON object with a `timestamp` in epoch seconds from 1970 to year 9999 and string `module`
+   * and `operation`.
+   */
   badLines: number;
   /** Files read. */
   files: number;
@@ -44,10 +47,14 @@ export interface MetricReader extends AsyncIterable<MetricRecord> {
   readonly stats: Readonly<ReadStats>;
 }
 
-/** @internal Whether a parsed line is a record: numeric `timestamp`, string `module` and `operation`. */
+/**
+ * @internal Whether a parsed line is a record: a `timestamp` in `TIMESTAMP_RANGE`, string `module` and `operation`.
+ */
 export function isRecord(line: ParsedLine | undefined): line is MetricRecord {
-  return line !== undefined && typeof line['timestamp'] === 'number' && typeof line['module'] === 'string'
-    && typeof line['operation'] === 'string';
+  if (line === undefined) return false;
+  const timestamp = line['timestamp'];
+  return typeof timestamp === 'number' && timestamp >= TIMESTAMP_RANGE.min && timestamp <= TIMESTAMP_RANGE.max
+    && typeof line['module'] === 'string' && typeof line['operation'] === 'string';
 }
 
 /** @internal Whether a record passes the time window and equality filters. */

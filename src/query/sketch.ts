@@ -1,11 +1,23 @@
 /**
  * Duration percentiles in bounded memory: a DDSketch (`@datadog/sketches-js`, the reference implementation) with
  * 1% relative accuracy, plus what crosses a worker boundary (`SketchState`: the non-empty bins, not the object).
+ * Values are clamped into `SKETCH_RANGE` before they reach the sketch, so one group's bins span at most that range
+ * (about 2,800 bins, ~22 KB) whatever durations a file holds: `1e-300` and `1e300` side by side would otherwise
+ * spread a dense store over ~70,000 bins.
  */
 import { DDSketch } from '@datadog/sketches-js';
 
 /** Relative accuracy of every sketch: a percentile is within 1% of the exact value of that rank. */
 export const RELATIVE_ACCURACY = 0.01;
+
+/**
+ * Values the sketch keeps at 1% relative accuracy: 1e-9 to 1e12 (1 ns to 31,000 years; sizes up to 1 TB). A positive
+ * value below is counted as 1e-9, one above as 1e12; `queryMetrics` then clamps every percentile to the group's exact
+ * min and max, so only a percentile that falls among such values is off.
+ */
+export const SKETCH_RANGE = Object.freeze({ min: 1e-9, max: 1e12 });
+const MIN = SKETCH_RANGE.min;
+const MAX = SKETCH_RANGE.max;
 
 /** A sketch as plain data, for `postMessage`: zero count and `[key, count]` pairs of the positive bins. */
 export interface SketchState {
@@ -18,9 +30,14 @@ export interface SketchState {
 export class DurationSketch {
   readonly #sketch = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY });
 
-  /** Adds one value (seconds, >= 0). */
+  /** Adds one value (seconds, >= 0), clamped into `SKETCH_RANGE` (0 stays 0). */
   add(value: number): void {
-    this.#sketch.accept(value);
+    this.#sketch.accept(value > MAX ? MAX : value > 0 && value < MIN ? MIN : value);
+  }
+
+  /** Bins the sketch's store holds (8 bytes each): its memory, bounded by `SKETCH_RANGE`. */
+  get binCount(): number {
+    return this.#sketch.store.bins.length + this.#sketch.negativeStore.bins.length;
   }
 
   /** Number of values added (merged ones included). */

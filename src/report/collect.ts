@@ -1,13 +1,13 @@
 /**
- * What the HTML report draws, gathered in one streaming pass: per operation, the overall figures and a time series
- * of fixed-size buckets. Buckets are aligned on the epoch and their width grows to the next round width (merging
+ * The report's time series, gathered in one streaming pass: per operation of the app (perflog's own records left
+ * out), fixed-size buckets of counts, errors and a duration sketch. Buckets are aligned on the epoch and their width grows to the next round width (merging
  * whole buckets) whenever the span would need more than `MAX_BUCKETS`: memory is bounded by groups x buckets,
  * never by records.
  */
 import type { ReadOptions } from '../query/options.js';
 import { readMetrics } from '../query/reader.js';
-import { GroupStats } from '../query/group-stats.js';
 import { DurationSketch } from '../query/sketch.js';
+import { INTERNAL_MODULES } from './breakdown.js';
 
 /** Most buckets a time series holds. */
 export const MAX_BUCKETS = 60;
@@ -31,22 +31,19 @@ export class Bucket {
 export interface OperationData {
   readonly module: string;
   readonly operation: string;
-  readonly stats: GroupStats;
+  /** Records, and records with a duration. */
+  count: number;
+  timed: number;
   /** Bucket index (`floor(timestamp / bucketSeconds)`) -> bucket. */
   buckets: Map<number, Bucket>;
 }
 
-/** Token totals of one model or provider. */
-export interface TokenTotals { calls: number; prompt: number; completion: number; total: number }
-
-/** Everything the report shows. */
-export interface ReportData {
+/** The time series of the report. `from`/`to`: the first and last timestamp (Infinity/-Infinity when none). */
+export interface Timeline {
   readonly operations: OperationData[];
   readonly bucketSeconds: number;
   readonly firstBucket: number;
   readonly lastBucket: number;
-  readonly models: Map<string, TokenTotals>;
-  readonly providers: Map<string, TokenTotals>;
   readonly linesRead: number;
   readonly badLines: number;
   readonly files: number;
@@ -54,11 +51,9 @@ export interface ReportData {
   readonly to: number;
 }
 
-/** Reads the records `options` select and gathers the report's figures. */
-export async function collectReportData(options: ReadOptions): Promise<ReportData> {
+/** Reads the records `options` select and gathers the report's time series. */
+export async function collectTimeline(options: ReadOptions): Promise<Timeline> {
   const operations = new Map<string, OperationData>();
-  const models = new Map<string, TokenTotals>();
-  const providers = new Map<string, TokenTotals>();
   let bucketSeconds = 1;
   let first = Infinity;
   let last = -Infinity;
@@ -66,6 +61,7 @@ export async function collectReportData(options: ReadOptions): Promise<ReportDat
   let to = -Infinity;
   const reader = readMetrics(options);
   for await (const record of reader) {
+    if (INTERNAL_MODULES.includes(record.module)) continue;
     const ts = record.timestamp;
     if (ts < from) from = ts;
     if (ts > to) to = ts;
@@ -84,26 +80,21 @@ export async function collectReportData(options: ReadOptions): Promise<ReportDat
     const key = `${record.module}\u0000${record.operation}`;
     let op = operations.get(key);
     if (op === undefined) {
-      op = { module: record.module, operation: record.operation, stats: new GroupStats(), buckets: new Map() };
+      op = { module: record.module, operation: record.operation, count: 0, timed: 0, buckets: new Map() };
       operations.set(key, op);
     }
     let bucket = op.buckets.get(index);
     if (bucket === undefined) op.buckets.set(index, bucket = new Bucket());
-    const failed = record.success === false;
-    op.stats.count++;
+    op.count++;
     bucket.count++;
-    if (failed) { op.stats.errors++; bucket.errors++; }
+    if (record.success === false) bucket.errors++;
     if (typeof record.duration === 'number' && record.duration >= 0) {
-      op.stats.addDuration(record.duration);
+      op.timed++;
       bucket.sketch.add(record.duration);
-    }
-    if (typeof record['total_tokens'] === 'number' || typeof record['prompt_tokens'] === 'number') {
-      addTokens(models, record['model'], record);
-      addTokens(providers, record['provider'], record);
     }
   }
   return {
-    operations: [...operations.values()], bucketSeconds, firstBucket: first, lastBucket: last, models, providers,
+    operations: [...operations.values()], bucketSeconds, firstBucket: first, lastBucket: last,
     linesRead: reader.stats.linesRead, badLines: reader.stats.badLines, files: reader.stats.files, from, to,
   };
 }
@@ -117,15 +108,4 @@ function coarsen(buckets: Map<number, Bucket>, factor: number): Map<number, Buck
     else existing.merge(bucket);
   }
   return merged;
-}
-
-function addTokens(table: Map<string, TokenTotals>, name: unknown, record: Record<string, unknown>): void {
-  const key = typeof name === 'string' ? name : '(none)';
-  let totals = table.get(key);
-  if (totals === undefined) table.set(key, totals = { calls: 0, prompt: 0, completion: 0, total: 0 });
-  const number = (field: string): number => (typeof record[field] === 'number' ? record[field] : 0);
-  totals.calls++;
-  totals.prompt += number('prompt_tokens');
-  totals.completion += number('completion_tokens');
-  totals.total += number('total_tokens') || number('prompt_tokens') + number('completion_tokens');
 }

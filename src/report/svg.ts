@@ -6,9 +6,17 @@
  * @internal
  */
 
-/** Escapes text for HTML and SVG content and attributes. */
+// Bidirectional controls reorder the text around them (U+202E shows "exe.txt" for "txt.exe"): shown as their code.
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Escapes text for HTML and SVG content and attributes; bidirectional control characters (U+202A-U+202E,
+ * U+2066-U+2069, U+200E/F, U+061C) are replaced by their visible code (`<U+202E>`, escaped), so no text read from a
+ * file can reorder what the page shows.
+ */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return text.replace(BIDI, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`)
+    .replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** One line of a line chart: `null` y values leave a gap. */
@@ -43,8 +51,13 @@ function ticks(max: number, count = 4): number[] {
   return out;
 }
 
-/** A line chart with a linear y axis from 0, x ticks, a legend and point tooltips. */
+/**
+ * A line chart with a linear y axis from 0, x ticks, a legend and point tooltips. When the series hold one point in
+ * time (or none), there is no line to draw: the chart is shown as its values.
+ */
 export function lineChart(options: LineChartOptions): string {
+  const times = new Set(options.series.flatMap((s) => s.points.filter((p) => p[1] !== null).map((p) => p[0])));
+  if (times.size <= 1) return valueFigure(options);
   const width = options.width ?? 560;
   const height = options.height ?? 220;
   const xs = options.series.flatMap((s) => s.points.map((p) => p[0]));
@@ -123,6 +136,13 @@ export function barChart(title: string, bars: readonly Bar[], formatValue: (v: n
   });
   const names = bars[0]?.segments.map((s) => ({ name: s.name, color: s.color })) ?? [];
   return figure(title, width, height, parts.join(''), legend(names));
+}
+
+function valueFigure(options: LineChartOptions): string {
+  const values = options.series.flatMap((s) => s.points.filter((p) => p[1] !== null)
+    .map(([x, y]) => `<li><span class="muted">${escapeHtml(s.name)} · ${escapeHtml(options.formatX(x))}</span><b>${escapeHtml(options.formatY(y!))}</b></li>`));
+  const body = values.length === 0 ? '<p class="muted">No data.</p>' : `<ul class="values">${values.join('')}</ul>`;
+  return `<figure class="chart single"><figcaption>${escapeHtml(options.title)}</figcaption>${body}</figure>`;
 }
 
 function legend(items: readonly { name: string; color: string; dashed?: boolean }[]): string {

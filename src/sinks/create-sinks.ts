@@ -19,15 +19,20 @@ import type { RecordSink } from './record-sink.js';
  * Builds the sinks of one pipeline, in the order records reach them (the files first: the shipper reads them).
  * Never throws: a sink that cannot start is reported and left out.
  */
-export function createSinks(options: ResolvedPerflogOptions, stats: PerflogStats, report: (error: PerflogError) => void): RecordSink[] {
+export function createSinks(
+  options: ResolvedPerflogOptions, stats: PerflogStats, report: (error: PerflogError) => void, after?: Promise<unknown>,
+): RecordSink[] {
   const sinks: RecordSink[] = [];
   if (options.file.enabled) sinks.push(new FileSink(options, stats, report));
-  const otel = createOtelSink(options, stats, report);
+  const otel = createOtelSink(options, stats, report, after);
   if (otel !== undefined) sinks.push(otel);
   return sinks;
 }
 
-function createOtelSink(options: ResolvedPerflogOptions, stats: PerflogStats, report: (error: PerflogError) => void): RecordSink | undefined {
+/** `after`: the shipper waits for it before its first pass (the shipper it takes over from, shutting down). */
+function createOtelSink(
+  options: ResolvedPerflogOptions, stats: PerflogStats, report: (error: PerflogError) => void, after: Promise<unknown> | undefined,
+): RecordSink | undefined {
   const limited = rateLimitedReporter(report);
   const reportLimited = (message: string, cause?: unknown): void =>
     limited(() => new PerflogExportError(cause === undefined ? message : `${message}: ${errorMessage(cause)}`, cause));
@@ -40,7 +45,7 @@ function createOtelSink(options: ResolvedPerflogOptions, stats: PerflogStats, re
     }
     if (!options.otlp.enabled) return undefined;
     const sender = new OtlpSender(options.otlp, options.resource);
-    const common = { sender, stats, timeoutMillis: options.otlp.timeoutMillis, report };
+    const common = { sender, stats, timeoutMillis: options.otlp.timeoutMillis, report, after };
     if (options.file.enabled) {
       const tailer = new FileTailer(options.logDir, options.file.fileName);
       return new OtlpSink(new OtlpShipper({ ...common, spool: { kind: 'files', tailer } }), undefined);

@@ -5,16 +5,16 @@
 import { SeverityNumber, context } from '@opentelemetry/api';
 import type { Logger, LoggerProvider } from '@opentelemetry/api';
 import type { PerflogStats } from '../interfaces.js';
-import { PERFLOG_SCOPE_NAME, addGenAiAttributes } from '../record-attributes.js';
-import type { RecordAttributes } from '../record-attributes.js';
+import { PERFLOG_SCOPE_NAME, addGenAiAttributes, recordAttributes } from '../record-attributes.js';
 import type { RecordMeta, RecordSink } from './record-sink.js';
 
 /**
- * Emits records into a `LoggerProvider`: attributes are the line's fields (plus the GenAI ones when asked), body the
- * operation, severity INFO, timestamp the record's. A throwing provider is counted in `exportErrors`, never rethrown.
+ * Emits records into a `LoggerProvider`: attributes are the line's fields, built from the written values without
+ * parsing the line (plus the GenAI ones when asked), body the operation, severity INFO, timestamp the record's. A throwing provider is counted in `exportErrors`, never rethrown.
  * The provider is the user's: `flush()` and `shutdown()` leave it alone.
  */
 export class ProviderSink implements RecordSink {
+  readonly collectsAttributes = true;
   readonly #logger: Logger;
   readonly #genAi: boolean;
   readonly #stats: PerflogStats;
@@ -28,13 +28,13 @@ export class ProviderSink implements RecordSink {
   }
 
   /** Emits one record; never throws. */
-  write(line: string, meta: RecordMeta): void {
+  write(_line: string, meta: RecordMeta): void {
     try {
-      const attributes = JSON.parse(line) as RecordAttributes;
+      const attributes = recordAttributes(meta);
       if (this.#genAi && meta.module === 'llm') addGenAiAttributes(attributes);
       this.#logger.emit({
         timestamp: meta.timeMs, observedTimestamp: meta.timeMs, severityNumber: SeverityNumber.INFO, severityText: 'INFO',
-        body: meta.operation, attributes, context: context.active(),
+        body: meta.input.operation, attributes, context: context.active(),
       });
       this.#stats.recordsExported++;
     } catch (error) {

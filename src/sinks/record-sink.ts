@@ -1,16 +1,47 @@
 /**
  * The one interface every destination of records implements (after OpenTelemetry's `MultiLogRecordProcessor` and
- * pino's `multistream`): the writer encodes a record once and hands the line to each sink of its pipeline.
+ * pino's `multistream`): the writer encodes a record once and hands the line, with the record's values, to each sink
+ * of its pipeline.
  */
+import type { FieldEncoder, FieldValue } from '../field-encoder.js';
+import type { Attributes, MetricType } from '../interfaces.js';
+import type { AttributePairs } from '../record-encoder.js';
 
-/** What a sink knows of a record besides its line, without parsing the line. */
+/** What a monitor hands the writer: one record, before validation of its attributes and encoding. */
+export interface MetricInput {
+  readonly metricType: MetricType;
+  readonly operation: string;
+  /** `duration` in seconds for a timer, `value` for a counter or gauge. */
+  readonly measure: number;
+  readonly size?: number | undefined;
+  readonly success?: boolean | undefined;
+  /** The values of the module's own fields, in the order of the encoder's `names`. */
+  readonly fields?: readonly FieldValue[] | undefined;
+  readonly attributes?: Attributes | undefined;
+  readonly error?: string | undefined;
+}
+
+/**
+ * What a sink knows of a record besides its line: every value written, without parsing the line. Valid only during
+ * `write()`: the writer reuses the object for its next record.
+ */
 export interface RecordMeta {
+  /** The monitor's input (its `success`, `error` and `attributes` as given: see the fields below for what was written). */
+  readonly input: MetricInput;
+  /** The encoder of `input.fields`. */
+  readonly encoder: FieldEncoder;
   /** The record's `module`. */
   readonly module: string;
-  /** The record's `operation` (an OTel record's body). */
-  readonly operation: string;
-  /** The record's `timestamp`, in epoch milliseconds. */
+  /** The record's `timestamp`, in epoch milliseconds (the line holds it in seconds). */
   readonly timeMs: number;
+  /** `success` as written (a timer's `success` attribute lifted). */
+  readonly success: boolean | undefined;
+  /** `error` as written. */
+  readonly error: string | undefined;
+  /** The user attributes as written, when a sink of the pipeline asked for them (`collectsAttributes`). */
+  readonly attributes: AttributePairs | undefined;
+  readonly traceId: string | undefined;
+  readonly spanId: string | undefined;
 }
 
 /**
@@ -19,6 +50,8 @@ export interface RecordMeta {
  * `flush` and `shutdown` never reject; `shutdown` is called once, after which `write` is not called again.
  */
 export interface RecordSink {
+  /** Whether `write` needs `meta.attributes` (collecting them costs the hot path; only the provider sink asks). */
+  readonly collectsAttributes?: boolean;
   /** Takes one record: `line` is its JSON line, `\n`-terminated. */
   write(line: string, meta: RecordMeta): void;
   /** Brings what was written so far to its destination. */

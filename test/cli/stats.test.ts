@@ -8,6 +8,8 @@ import type { CommandIo } from '../../src/cli/args.js';
 import { queryMetrics } from '../../src/query/query.js';
 import type { GeneratedRecord } from '../fixtures/metrics-data.js';
 import { writeLogs } from '../fixtures/write-logs.js';
+import { writeAgentLogs } from '../fixtures/agent-records.js';
+import type { QueryResult } from '../../src/query/query.js';
 import { BAD_LINES, BAD_LINE_COUNT, checkRows, expectedGroups } from '../helpers/query-expectations.js';
 
 async function run(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -75,7 +77,9 @@ describe('perflog stats', () => {
       [['stats', '--format', 'xml'], /--format must be "table" or "json"/],
       [['stats', '--nope'], /nope/],
       [['stats', '--group-by', ','], /--group-by needs field names/],
-      [['report'], /--out FILE is required/],
+      [['stats', '--until', '2026-02-30'], /--until must be/],
+      [['stats', '--top', '0'], /--top must be/],
+      [['report', '--prices', 'missing.json'], /--prices missing.json: ENOENT/],
     ];
     for (const [argv, message] of cases) {
       const { code, stdout, stderr } = await run(argv, dir);
@@ -87,7 +91,7 @@ describe('perflog stats', () => {
 
   it('exits 1 on a runtime failure', async () => {
     await writeFile(join(dir, 'plain-file'), 'x');
-    const { code, stderr } = await run(['report', '--dir', 'logs', '--out', 'plain-file/report.html'], dir);
+    const { code, stderr } = await run(['report', '--pattern', 'logs/tool_metrics.log', '--out', 'plain-file/report.html'], dir);
     expect(code).to.equal(1);
     expect(stderr).to.match(/^perflog report: /);
   });
@@ -102,5 +106,66 @@ describe('perflog stats', () => {
     const bad = spawnSync(process.execPath, ['--import', 'tsx', cli, 'stats', '--dir', dir, '--since', 'soon'], { encoding: 'utf8', cwd: root });
     expect(bad.status).to.equal(2);
     expect(bad.stderr).to.include('--since must be');
+  });
+
+  describe('an agent team\'s breakdowns', () => {
+    let agent: string;
+    let written: GeneratedRecord[];
+    before(async () => {
+      agent = await mkdtemp(join(tmpdir(), 'perflog-agent-'));
+      written = await writeAgentLogs(join(agent, 'logs'));
+    });
+    after(() => rm(agent, { recursive: true, force: true }));
+
+    it('--group-by node, tool, model+provider, error, checkpoint_ns: every figure of --format json', async () => {
+      const cases: [string, string[], (r: GeneratedRecord) => boolean][] = [
+        ['node_execution', ['node'], (r) => r['operation'] === 'node_execution'],
+        ['tool_call', ['tool'], (r) => r['operation'] === 'tool_call'],
+        ['llm_call', ['model', 'provider'], (r) => r['operation'] === 'llm_call'],
+        ['checkpoint_save', ['checkpoint_ns'], (r) => r['operation'] === 'checkpoint_save'],
+      ];
+      for (const [operation, groupBy, keep] of cases) {
+        const { code, stdout } = await run(['stats', '--operation', operation, '--group-by', groupBy.join(','), '--format', 'json'], agent);
+        expect(code).to.equal(0);
+        checkRows((JSON.parse(stdout) as QueryResult).rows, expectedGroups(written, groupBy, keep), groupBy);
+      }
+      const errors = JSON.parse((await run(['stats', '--group-by', 'error', '--format', 'json'], agent)).stdout) as QueryResult;
+      checkRows(errors.rows, expectedGroups(written, ['error']), ['error']);
+      expect(errors.rows.map((row) => [row.group['error'], row.count])).to.deep.equal([
+        ['HTTPError: 500', 5], ['RateLimitError: 429', 1], ['TimeoutError', 10], ['ValueError', 1], [null, 261]]);
+    });
+
+    it('llm_call rows carry timeToFirstToken and outputTokensPerSecond (SPEC 8); other rows do not', async () => {
+      const { stdout } = await run(['stats', '--group-by', 'module,model', '--format', 'json'], agent);
+      const rows = (JSON.parse(stdout) as QueryResult).rows;
+      const gpt = rows.find((row) => row.group['model'] === 'gpt-4o')!;
+      const ttft = written.filter((r) => r['model'] === 'gpt-4o').map((r) => r['time_to_first_token'] as number).sort((a, b) => a - b);
+      expect(gpt.timeToFirstToken).to.include({ min: ttft[0], max: ttft[19] });
+      expect(gpt.timeToFirstToken!.mean).to.be.closeTo(0.525, 1e-9);
+      for (const [name, q] of [['p50', 0.5], ['p90', 0.9], ['p95', 0.95], ['p99', 0.99]] as const) {
+        const exact = ttft[Math.floor(q * 19)]!;
+        expect(gpt.timeToFirstToken![name]).to.be.closeTo(exact, exact * 0.01);
+      }
+      const rates = ttft.map((t) => 100 / (2 - t)).sort((a, b) => a - b);
+      expect(gpt.outputTokensPerSecond).to.be.closeTo(rates[9]!, rates[9]! * 0.01);
+      const claude = rows.find((row) => row.group['model'] === 'claude-sonnet')!;
+      expect(claude).to.deep.include({ timeToFirstToken: null, outputTokensPerSecond: null });
+      for (const row of rows.filter((r) => r.group['module'] !== 'llm')) expect(row).to.not.have.any.keys('timeToFirstToken', 'outputTokensPerSecond');
+      expect(rows.find((row) => row.group['module'] === 'log_cleaner')!.count).to.equal(3);
+    });
+
+    it('the table keeps perflog\'s own records in a maintenance section, --include-internal puts them back; --top cuts to N and "other"', async () => {
+      const table = (await run(['stats'], agent)).stdout.split('\n');
+      const maintenance = table.findIndex((line) => line.startsWith('perflog maintenance'));
+      expect(maintenance).to.be.greaterThan(0);
+      expect(table.slice(0, maintenance).some((line) => line.startsWith('log_cleaner'))).to.equal(false);
+      expect(table.slice(maintenance).some((line) => line.startsWith('log_cleaner  log_cleanup'))).to.equal(true);
+      const inline = (await run(['stats', '--include-internal'], agent)).stdout;
+      expect(inline).to.not.include('perflog maintenance');
+      expect(inline).to.match(/^log_cleaner +log_cleanup +3 /m);
+      const top = (await run(['stats', '--operation', 'tool_call', '--group-by', 'tool', '--top', '3'], agent)).stdout.trimEnd().split('\n');
+      expect(top.slice(2, 6).map((line) => line.split(/ {2,}/).slice(0, 3))).to.deep.equal([
+        ['search', '40', '0'], ['tool_01', '1', '0'], ['tool_02', '1', '0'], ['other (13 groups)', '13', '1']]);
+    });
   });
 });

@@ -198,13 +198,13 @@ describe('OTLP export (otlp.enabled)', function () {
     const tool = factory.createMonitor('tool');
     for (let i = 0; i < 100; i++) tool.recordToolCall({ tool: 'search', duration: 0.001, attributes: { seq: i } });
     await factory.flush();
-    await sleep(1200); // a few polls and backoffs: no second request
-    expect(receiver.requests.count).to.equal(1);
     expect(factory.stats()).to.include({ exportErrors: 1, recordsExported: 0 });
+    // no sleep: had the refused batch stayed pending, the next flush (the collector now answering 200) would ship it
     receiver.behaviour = () => 200;
     for (let i = 100; i < 105; i++) tool.recordToolCall({ tool: 'search', duration: 0.001, attributes: { seq: i } });
     await factory.flush();
     expect(seqs()).to.deep.equal([100, 101, 102, 103, 104]);
+    expect(receiver.requests.statuses).to.deep.equal([400, 200]);
   });
 
   it('continues through rotated files (by inode) and ships each line once, in order', async () => {
@@ -284,16 +284,15 @@ describe('OTLP export (otlp.enabled)', function () {
     expect(seqs()).to.deep.equal([...Array(recordsWritten - recordsDropped).keys()]);
   });
 
-  it('shutdown() returns within timeoutMillis + 1 s when the collector never answers, and is idempotent', async () => {
+  it('shutdown() resolves when the collector never answers (bounded by timeoutMillis), and is idempotent', async () => {
     receiver.behaviour = () => 'hang';
     const factory = make({ otlp: { timeoutMillis: 1000 } });
     for (let i = 0; i < 100; i++) factory.createMonitor('tool').recordToolCall({ tool: 't', duration: 0 });
-    await sleep(100);
-    const start = Date.now();
+    await waitFor(() => receiver.requests.count > 0);
     const first = factory.shutdown();
     expect(factory.shutdown()).to.equal(first);
-    await first;
-    expect(Date.now() - start).to.be.below(2000);
+    await first; // a hang here fails the test by mocha's timeout: the bound is the shipper's own timer
+    expect(factory.stats().recordsExported).to.equal(0);
     factory.createMonitor('tool').recordToolCall({ tool: 't', duration: 0 });
     expect(factory.stats().recordsDropped).to.equal(1);
   });

@@ -22,8 +22,11 @@ export interface ReceivedRecord {
   spanId: string;
 }
 
-/** What to do with a request: answer with a status, never answer, or cut the connection. */
-export type Behaviour = number | 'hang' | 'destroy';
+/**
+ * What to do with a request: answer with a status, never answer, cut the connection, or keep the records, send 200
+ * and then the body one byte every 100 ms, never ending it (`trickle`).
+ */
+export type Behaviour = number | 'hang' | 'destroy' | 'trickle';
 
 export interface Receiver {
   readonly url: string;
@@ -58,14 +61,20 @@ export async function startReceiver(): Promise<Receiver> {
     const behaviour = receiver.behaviour(number);
     if (behaviour === 'hang') return;
     if (behaviour === 'destroy') return void req.socket.destroy();
-    receiver.requests.statuses.push(behaviour);
+    const status = behaviour === 'trickle' ? 200 : behaviour;
+    receiver.requests.statuses.push(status);
     const type = req.headers['content-type'] ?? '';
     receiver.requests.contentTypes.push(type);
-    if (behaviour >= 200 && behaviour < 300) {
+    if (status >= 200 && status < 300) {
       const data = req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
       receiver.records.push(...(type.includes('protobuf') ? decodeProtobuf(data) : decodeJson(data)));
     }
-    res.writeHead(behaviour, { 'content-type': type.includes('protobuf') ? 'application/x-protobuf' : 'application/json' });
+    res.writeHead(status, { 'content-type': type.includes('protobuf') ? 'application/x-protobuf' : 'application/json' });
+    if (behaviour === 'trickle') {
+      const timer = setInterval(() => res.write(' '), 100);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
     res.end(type.includes('protobuf') ? undefined : '{}');
   };
   const makeServer = (): Server => {

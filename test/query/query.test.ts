@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerflogConfigError } from '../../src/errors.js';
 import { queryMetrics, tuning } from '../../src/query/query.js';
+import { readMetrics } from '../../src/query/reader.js';
 import type { GeneratedRecord } from '../fixtures/metrics-data.js';
 import { writeLogs } from '../fixtures/write-logs.js';
 import { BAD_LINES, BAD_LINE_COUNT, checkRows, expectedGroups } from '../helpers/query-expectations.js';
@@ -61,7 +62,6 @@ describe('queryMetrics()', () => {
   });
 
   it('reads the SPEC example style (spaces), nested values through JSON.parse, and escaped keys', async () => {
-    const logs = join(dir, 'other');
     await writeFile(join(dir, 'other.log'), [
       '{"timestamp": 1704110400.0, "metric_type": "timer", "operation": "checkpoint_save", "duration": 0.5, "size": 1024, "success": true, "module": "checkpoint"}',
       '{"timestamp":1704110401,"operation":"checkpoint_save","duration":1.5,"success":false,"module":"checkpoint","meta":{"a":[1]}}',
@@ -69,7 +69,6 @@ describe('queryMetrics()', () => {
       '',
     ].join('\n'));
     const result = await queryMetrics({ baseDir: dir, patterns: ['other.log'] });
-    expect(logs).to.be.a('string');
     expect(result.rows).to.have.length(1);
     expect(result.rows[0]).to.deep.include({ count: 3, errors: 1, totals: { size: 2024, prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 } });
     expect(result.rows[0]!.duration).to.include({ min: 0.5, max: 2.5, mean: 1.5 });
@@ -84,5 +83,42 @@ describe('queryMetrics()', () => {
     }
     const error = await queryMetrics({ baseDir: dir, since: 'yesterday' }).catch((e: Error) => e);
     expect((error as Error).message).to.match(/^since must be .*epoch seconds.*ISO 8601.*"24h", "7d"/);
+  });
+
+  it('counts timestamps outside 1970..9999 (ms, µs, 1e300, negative) as bad lines, in queryMetrics and readMetrics', async () => {
+    const line = (timestamp: string): string => `{"timestamp":${timestamp},"metric_type":"timer","operation":"x","duration":0.1,"module":"m"}`;
+    await writeFile(join(dir, 'times.log'), [line('1e13'), line('-1e13'), line('1e300'), line('1764000000123456'), line('1764000000'), ''].join('\n'));
+    const result = await queryMetrics({ baseDir: dir, patterns: ['times.log'] });
+    expect(result).to.deep.include({ linesRead: 5, badLines: 4 });
+    expect(result.rows.map((row) => row.count)).to.deep.equal([1]);
+    const reader = readMetrics({ baseDir: dir, patterns: ['times.log'] });
+    const read: unknown[] = [];
+    for await (const record of reader) read.push(record.timestamp);
+    expect(read).to.deep.equal([1764000000]);
+    expect(reader.stats).to.include({ linesRead: 5, badLines: 4 });
+  });
+
+  it('keeps durations of 1e-300 and 1e300 in bounded sketches: min and max exact, percentiles clamped to them', async () => {
+    const lines: string[] = [];
+    for (let group = 0; group < 50; group++) {
+      for (const duration of ['1e-300', '1e300', '0.5']) {
+        lines.push(`{"timestamp":1764000000,"metric_type":"timer","operation":"op${group}","duration":${duration},"module":"m"}`);
+      }
+    }
+    await writeFile(join(dir, 'extremes.log'), `${lines.join('\n')}\n`);
+    const result = await queryMetrics({ baseDir: dir, patterns: ['extremes.log'] });
+    expect(result.rows).to.have.length(50);
+    for (const row of result.rows) {
+      expect(row.duration).to.include({ min: 1e-300, max: 1e300 });
+      expect(row.duration.p50).to.be.closeTo(0.5, 0.005);
+    }
+  });
+
+  it('rejects a date that does not exist (2026-02-30) instead of rolling it over', async () => {
+    for (const until of ['2026-02-30', '2025-02-29', '2026-04-31T10:00:00Z', '2026-13-01']) {
+      const error = await queryMetrics({ baseDir: dir, until }).catch((e: unknown) => e);
+      expect(error, until).to.be.instanceOf(PerflogConfigError);
+    }
+    await queryMetrics({ baseDir: dir, patterns: ['times.log'], until: '2028-02-29' });
   });
 });
