@@ -19,10 +19,7 @@ export const FLUSH_INTERVAL_MILLIS = 100;
 const ROTATE_RETRY_MILLIS = 1000;
 /** How long a flush waits for another writer's rotation to finish before writing to the file it holds. */
 const LOCK_WAIT_MILLIS = 2;
-/**
- * In a worker thread (one write per record) the path is checked against the descriptor at most this often, not per
- * record: a deleted or rotated file is followed within this time.
- */
+/** A worker thread (one write per record) checks its path at most this often; deleted or rotated files are followed. */
 export const WORKER_CHECK_MILLIS = 5;
 
 /** What a file exporter needs from its pipeline. */
@@ -127,7 +124,7 @@ export class FileExporter {
   /** Inode whose last line a failed partial write left unterminated; -1 when none. */
   #tornIno = -1;
   #rotateRetryAtMs = 0;
-  /** When the path is next checked against the descriptor (worker threads only; 0: at every flush). */
+  /** When a worker thread next checks the path against the descriptor. */
   #checkAtMs = 0;
   #closed = false;
   readonly #limit: number;
