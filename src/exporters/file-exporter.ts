@@ -19,6 +19,8 @@ export const FLUSH_INTERVAL_MILLIS = 100;
 const ROTATE_RETRY_MILLIS = 1000;
 /** How long a flush waits for another writer's rotation to finish before writing to the file it holds. */
 const LOCK_WAIT_MILLIS = 2;
+/** A worker thread (one write per record) checks its path at most this often; deleted or rotated files are followed. */
+export const WORKER_CHECK_MILLIS = 5;
 
 /** What a file exporter needs from its pipeline. */
 export interface FileExporterOptions {
@@ -122,8 +124,11 @@ export class FileExporter {
   /** Inode whose last line a failed partial write left unterminated; -1 when none. */
   #tornIno = -1;
   #rotateRetryAtMs = 0;
+  /** When a worker thread next checks the path against the descriptor. */
+  #checkAtMs = 0;
   #closed = false;
   readonly #limit: number;
+  readonly #checkEveryMs: number;
   readonly #maxBytes: number;
   readonly #interval: RotateInterval;
   readonly #periodMs: number;
@@ -135,6 +140,7 @@ export class FileExporter {
   constructor(options: FileExporterOptions) {
     this.path = options.path;
     this.#limit = options.sync || !isMainThread ? 0 : BUFFER_CHARS;
+    this.#checkEveryMs = isMainThread ? 0 : WORKER_CHECK_MILLIS;
     this.#maxBytes = options.maxBytes ?? Infinity;
     this.#interval = options.rotateInterval ?? 'none';
     this.#periodMs = periodMillis(this.#interval);
@@ -164,6 +170,7 @@ export class FileExporter {
       this.#prepare(data.length);
       if (this.#tornIno === this.#ino) this.#terminateTornLine();
       while (offset < data.length) offset += writeSync(this.#fd, data, offset);
+      this.#size += data.length;
       this.#stats.bytesWritten += data.length;
     } catch (error) {
       // A write that failed midway (disk full) leaves the lines before `offset` written, the one across it torn.
@@ -188,7 +195,7 @@ export class FileExporter {
 
   /** Makes sure the descriptor holds the active file and rotates it when due, before `bytes` more are written. */
   #prepare(bytes: number): void {
-    if (this.#fd >= 0 && !this.#isActive()) this.#closeFd();
+    if (this.#fd >= 0 && this.#isDue() && !this.#isActive()) this.#closeFd();
     if (this.#fd < 0) this.#open();
     else {
       openFiles.delete(this); // now the most recently written
@@ -200,6 +207,15 @@ export class FileExporter {
       this.#rotate(period, bytes);
       if (this.#fd < 0) this.#open();
     }
+  }
+
+  /** Whether the path is to be checked against the descriptor now: every flush, or every few ms in a worker. */
+  #isDue(): boolean {
+    if (this.#checkEveryMs === 0) return true;
+    const now = Date.now();
+    if (now < this.#checkAtMs) return false;
+    this.#checkAtMs = now + this.#checkEveryMs;
+    return true;
   }
 
   /**

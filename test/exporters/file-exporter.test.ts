@@ -376,6 +376,12 @@ describe('FileExporter', () => {
       await made.shutdown();
     });
 
+    it('recreates the active file deleted under a worker thread (checked every few ms, not per record)', async () => {
+      const child = await runNode(fixture('worker-follow.ts'), [JSON.stringify({ baseDir })]);
+      expect(child.code, child.stderr).to.equal(0);
+      expect(seqsIn(path)).to.deep.equal([2, 3]);
+    });
+
     it('recreates the active file when someone else deletes it', async () => {
       const { made, record } = factory();
       await record(2);
