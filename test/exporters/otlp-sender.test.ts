@@ -6,19 +6,9 @@ import type { PerflogOptions } from '../../src/index.js';
 import { makeTempDir, removeDir } from '../helpers.js';
 import { fixture, runNode } from '../helpers/files.js';
 import { startReceiver } from '../helpers/otlp-receiver.js';
+import { range, waitFor } from '../helpers/wait.js';
 import type { Receiver } from '../helpers/otlp-receiver.js';
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await sleep(25);
-  }
-}
-
-const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, k) => from + k);
 
 describe('OtlpSender (through a factory): slow collectors, the environment and configure()', function () {
   this.timeout(30_000);

@@ -10,20 +10,11 @@ import { PerformanceMonitorFactory } from '../../src/index.js';
 import type { PerflogOptions } from '../../src/index.js';
 import { OtlpSender } from '../../src/exporters/otlp-sender.js';
 import { startReceiver } from '../helpers/otlp-receiver.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 import type { Receiver } from '../helpers/otlp-receiver.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await sleep(25);
-  }
-}
 
 /** Heap plus off-heap buffers, after a full GC. */
 function memoryAfterGc(): number {

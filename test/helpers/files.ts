@@ -1,6 +1,6 @@
 /** Test helpers: real files with real modification times, and child processes running fixtures. */
 import { spawn } from 'node:child_process';
-import type { SpawnOptions } from 'node:child_process';
+import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { lstat, mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { createRequire } from 'node:module';
@@ -52,10 +52,15 @@ export function fixture(name: string): string {
 }
 
 /** Result of a finished child process. */
-export interface ChildResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+export interface ChildResult { pid: number; code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
-/** Runs `node --import tsx <script> ...args` and collects its output once it exits by itself. */
-export function runNode(script: string, args: string[], options: SpawnOptions = {}): Promise<ChildResult> {
+/**
+ * Runs `node --import tsx <script> ...args` and collects its output once it exits; `whileRunning` gets the child
+ * (to signal or kill it).
+ */
+export function runNode(
+  script: string, args: string[], options: SpawnOptions = {}, whileRunning?: (child: ChildProcess) => void,
+): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', TSX, script, ...args], { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -63,7 +68,8 @@ export function runNode(script: string, args: string[], options: SpawnOptions = 
     child.stdout?.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
     child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ pid: child.pid!, code, signal, stdout, stderr }));
+    whileRunning?.(child);
   });
 }
 
@@ -88,7 +94,7 @@ export function startNode(script: string, args: string[], options: SpawnOptions 
     child.on('error', reject);
     child.on('close', (code, signal) => {
       for (const wait of waiting.splice(0)) wait.resolve();
-      resolve({ code, signal, stdout, stderr });
+      resolve({ pid: child.pid!, code, signal, stdout, stderr });
     });
   });
   const line = (text: string) => new Promise<void>((resolve) => {

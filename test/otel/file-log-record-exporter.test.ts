@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,21 +13,13 @@ import type { PerflogError } from '../../src/index.js';
 import { PerflogFileLogRecordExporter } from '../../src/otel/index.js';
 import type { OtelExitMode, OtelWriterArgs } from '../fixtures/otel-file-writer.js';
 import { readRecords, seqsInOrder } from '../fixtures/log-files.js';
+import { runNode } from '../helpers/files.js';
 import type { ChildResult } from '../helpers/files.js';
 
 const WRITER = fileURLToPath(new URL('../fixtures/otel-file-writer.ts', import.meta.url));
 
-function runOtelWriter(args: OtelWriterArgs, whileRunning?: (child: ReturnType<typeof spawn>) => void): Promise<ChildResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', WRITER, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  whileRunning?.(child);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+function runOtelWriter(args: OtelWriterArgs, whileRunning?: (child: ChildProcess) => void): Promise<ChildResult> {
+  return runNode(WRITER, [JSON.stringify(args)], {}, whileRunning);
 }
 
 const lines = (path: string): Array<Record<string, unknown>> =>
