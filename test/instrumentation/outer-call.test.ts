@@ -2,22 +2,26 @@ import { expect } from 'chai';
 import type { AIMessageChunk } from '@langchain/core/messages';
 import { END, MessagesAnnotation, START, StateGraph } from '@langchain/langgraph';
 import { ChatOpenAI, ChatOpenAICompletions } from '@langchain/openai';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
 import OpenAI from 'openai';
 import { startFakeLlmServer } from '../../examples/support/fake-llm-server.js';
 import type { FakeLlmServer } from '../../examples/support/fake-llm-server.js';
 import { instrumentOpenAI } from '../../src/openai/index.js';
 import { PerflogCallbackHandler } from '../../src/langchain/index.js';
+import { PerflogSpanProcessor } from '../../src/otel/index.js';
 import { records, useTempFactory } from '../helpers.js';
 import type { PerformanceMonitorFactory } from '../../src/index.js';
 
 const INPUT = { messages: [{ role: 'user', content: 'hi' }] };
 
 /** A one-node LangGraph app whose ChatOpenAI calls `client` (instrumented or not), streaming or not. */
-function buildApp(baseURL: string, factory: PerformanceMonitorFactory, options: { instrumented: boolean; streaming: boolean }) {
+function buildApp(
+  baseURL: string, factory: PerformanceMonitorFactory, options: { instrumented: boolean; streaming: boolean; client?: OpenAI },
+) {
   const fields = { model: 'gpt-4o-mini', apiKey: 'test-key', maxRetries: 0, configuration: { baseURL } };
   // ChatOpenAI creates its client lazily; an app hands it its own (instrumented) one through `completions`.
   const completions = new ChatOpenAICompletions(fields);
-  const client = new OpenAI({ apiKey: 'test-key', baseURL, maxRetries: 0 });
+  const client = options.client ?? new OpenAI({ apiKey: 'test-key', baseURL, maxRetries: 0 });
   completions.client = options.instrumented ? instrumentOpenAI(client, { factory }) : client;
   const model = new ChatOpenAI({ ...fields, completions });
   return new StateGraph(MessagesAnnotation)
@@ -63,4 +67,28 @@ describe('one llm_call per model call across perflog/langchain and perflog/opena
       expect(test.errors).to.deep.equal([]);
     });
   }
+
+  it('a GenAI span started inside a recorded LangChain model run is not recorded again by PerflogSpanProcessor', async () => {
+    const tracer = new TracerProvider({ spanProcessors: [new PerflogSpanProcessor({ factory: test.factory })] }).getTracer('test');
+    // A client whose HTTP calls emit a GenAI span, as an OTel instrumentation of the SDK would.
+    const traced = new OpenAI({
+      apiKey: 'test-key', baseURL: server.openaiBaseURL, maxRetries: 0,
+      fetch: async (url, init) => {
+        const span = tracer.startSpan('chat gpt-4o-mini', { attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o-mini' } });
+        try {
+          return await fetch(url, init);
+        } finally {
+          span.end();
+        }
+      },
+    });
+    await buildApp(server.openaiBaseURL, test.factory, { instrumented: false, streaming: false, client: traced })
+      .invoke(INPUT, { callbacks: [new PerflogCallbackHandler({ factory: test.factory })] });
+    await traced.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+    await test.factory.flush();
+    const llm = await records(test.baseDir, 'llm');
+    expect(llm).to.have.length(2);
+    expect(llm[0]).to.not.have.property('trace_id');
+    expect(llm[1]).to.have.property('trace_id');
+  });
 });
