@@ -240,7 +240,7 @@ describe('OTLP export (otlp.enabled)', function () {
 
   it('keeps the heap bounded through a long outage (200,000 records) and then delivers them all', async () => {
     await receiver.stop();
-    const factory = make();
+    const factory = make({ otlp: { timeoutMillis: 10_000 } }); // 512 KiB requests to an in-process receiver
     const tool = factory.createMonitor('tool');
     const before = memoryAfterGc();
     for (let i = 0; i < 200_000; i++) {
@@ -251,11 +251,13 @@ describe('OTLP export (otlp.enabled)', function () {
     const growth = memoryAfterGc() - before;
     expect(growth).to.be.below(16 * 1024 * 1024);
     expect(factory.stats().exportErrors).to.be.at.least(1);
+    const errorsBeforeRestart = factory.stats().exportErrors;
     await receiver.restart();
     await waitFor(() => receiver.records.length >= 200_000, 40_000);
     await factory.flush();
-    expect(receiver.records).to.have.length(200_000);
-    expect(new Set(seqs()).size).to.equal(200_000);
+    expect(new Set(seqs()).size).to.equal(200_000); // nothing lost
+    // delivery is at least once at the edges: only a request that timed out after the receiver took it comes twice
+    if (receiver.records.length > 200_000) expect(factory.stats().exportErrors).to.be.above(errorsBeforeRestart);
   });
 
   it('without files, queues in memory up to a byte bound, then drops and counts', async () => {
