@@ -4,6 +4,7 @@
  * `.withResponse()`), and `.asResponse()` (recorded without tokens: the body is the app's, unread).
  */
 import { LlmCall } from './llm-call.js';
+import { isInsideOuterCall } from './outer-call.js';
 import { startRecordedCall } from './recorded-spans.js';
 import type { AdapterMonitors } from './shared.js';
 import { reportFailure } from './shared.js';
@@ -25,6 +26,8 @@ export function instrumentApiMethod(
   const original = resource[method] as AnyFunction & { [INSTRUMENTED]?: true };
   if (original[INSTRUMENTED] === true) return;
   const create = function create(this: unknown, ...args: unknown[]): unknown {
+    // The framework (LangChain) around this call records it already: one record per model call.
+    if (isInsideOuterCall()) return startRecordedCall(() => original.apply(this, args));
     let call: LlmCall | undefined;
     try {
       call = new LlmCall(monitors, provider, (args[0] as { model?: unknown } | undefined)?.model);

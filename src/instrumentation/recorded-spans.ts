@@ -4,6 +4,7 @@
  */
 import type { Context } from '@opentelemetry/api';
 import { context, createContextKey } from '@opentelemetry/api';
+import { isInsideOuterCall } from './outer-call.js';
 
 const RECORDED_CALL = createContextKey('perflog recorded call');
 /** How many adapter calls are starting synchronously right now (spans started inside them belong to them). */
@@ -22,7 +23,10 @@ export function startRecordedCall<T>(start: () => T): T {
   }
 }
 
-/** Whether a span starting now, under `parentContext`, belongs to a call an adapter already records. */
+/**
+ * Whether a span starting now, under `parentContext`, belongs to a call an adapter already records (a client
+ * adapter's call, or a LangChain model run's).
+ */
 export function isRecordedByAdapter(parentContext: Context): boolean {
-  return startingCalls > 0 || parentContext.getValue(RECORDED_CALL) === true;
+  return startingCalls > 0 || parentContext.getValue(RECORDED_CALL) === true || isInsideOuterCall();
 }

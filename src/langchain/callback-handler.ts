@@ -8,6 +8,7 @@ import type { HandleLLMNewTokenCallbackFields, NewTokenIndices } from '@langchai
 import type { Serialized } from '@langchain/core/load/serializable';
 import type { LLMResult } from '@langchain/core/outputs';
 import { LlmCall } from '../instrumentation/llm-call.js';
+import { markOuterCall } from '../instrumentation/outer-call.js';
 import type { AdapterMonitors, InstrumentationOptions } from '../instrumentation/shared.js';
 import { UNKNOWN, errorName, guard, reportFailure, resolveMonitors } from '../instrumentation/shared.js';
 import { llmOutputUsage, hasOutput } from './llm-output.js';
@@ -173,6 +174,7 @@ export class PerflogCallbackHandler extends BaseCallbackHandler {
       const provider = metadata?.['ls_provider'];
       const call = new LlmCall(this.#monitors, typeof provider === 'string' && provider !== '' ? provider : UNKNOWN, metadata?.['ls_model_name']);
       this.#open(runId, call);
+      markOuterCall(call);
     });
   }
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createOpenAI } from '@ai-sdk/openai';
-import { generateText, jsonSchema, streamText, tool } from 'ai';
+import { generateText, jsonSchema, registerTelemetry, streamText, tool } from 'ai';
 import { perflogTelemetry } from '../../src/ai-sdk/index.js';
 import { useFakeLlm } from '../helpers/llm.js';
 
@@ -57,6 +57,29 @@ describe('perflog/ai-sdk', () => {
       const [record, ...rest] = await test.written();
       expect(rest).to.have.length(0);
       expect(record).to.include({ aborted: true, success: false });
+    });
+  });
+
+  describe('registerTelemetry(perflogTelemetry())', () => {
+    /** Where `ai` 7 keeps the registered integrations (it has no unregister): emptied after each test. */
+    const registry = globalThis as { AI_SDK_TELEMETRY_INTEGRATIONS?: unknown };
+    afterEach(() => {
+      delete registry.AI_SDK_TELEMETRY_INTEGRATIONS;
+    });
+
+    it('records calls without per-call telemetry, streamed and not; a per-call integration replaces it for that call', async () => {
+      registerTelemetry(perflogTelemetry({ factory: test.factory }));
+      test.server.setBehaviour({ usage: { prompt: 8, completion: 5 } });
+      await generateText({ model: model(), prompt: 'hi' });
+      expect(await streamText({ model: model(), prompt: 'hi' }).text).to.equal('Hello from the fake model.');
+      let perCallStarts = 0;
+      await generateText({ model: model(), prompt: 'hi', telemetry: { integrations: [{ onLanguageModelCallStart: () => { perCallStarts++; } }] } });
+      const written = await test.written();
+      expect(perCallStarts).to.equal(1);
+      expect(written).to.have.length(2);
+      expect(written[0]).to.include({ provider: 'openai', model: 'gpt-fake', prompt_tokens: 8, completion_tokens: 5, success: true });
+      expect(written[0]).to.not.have.property('stream');
+      expect(written[1]).to.include({ stream: true, success: true }).and.have.property('time_to_first_token');
     });
   });
 });
