@@ -53,5 +53,3 @@ export class FieldEncoder {
 /** The encoder of records without module fields (`logTimer`, `time()`, custom monitors). */
 export const NO_FIELDS = new FieldEncoder([]);
 
-/** No module field values. */
-export const NO_VALUES: readonly FieldValue[] = Object.freeze([]);

@@ -236,9 +236,8 @@ export class LogCleaner {
 
   /** Still needed by the OTLP shipper, and not yet past the retention by SHIPPING_GRACE_DAYS. */
   async #isStillShipping(path: string, stats: Stats): Promise<boolean> {
-    if (this.#isUnshipped === undefined) return false;
     if (stats.mtimeMs < Date.now() - (this.config.retentionDays + SHIPPING_GRACE_DAYS) * DAY_MILLIS) return false;
-    return this.#isUnshipped(path, stats).catch(() => true);
+    return this.#isUnshipped!(path, stats).catch(() => true);
   }
 
   #record(result: CleanupResult): void {

@@ -6,7 +6,6 @@ import type { PerflogError, PerflogRecordError } from './errors.js';
 import type { PerflogStats, ResolvedPerflogOptions } from './interfaces.js';
 import type { FileIdentity } from './exporters/file-tailer.js';
 import { createSinks } from './sinks/create-sinks.js';
-import { OtlpSink } from './sinks/otlp-sink.js';
 import type { RecordSink } from './sinks/record-sink.js';
 
 /** Minimum milliseconds between two diag warnings of dropped records of one pipeline. */
@@ -41,7 +40,7 @@ export class Pipeline {
 
   /** Whether this pipeline's OTLP shipper still needs the file at `path` (false without one). */
   async isUnshipped(path: string, file: FileIdentity): Promise<boolean> {
-    for (const sink of this.sinks) if (sink instanceof OtlpSink && await sink.isUnshipped(path, file)) return true;
+    for (const sink of this.sinks) if (await sink.isUnshipped?.(path, file)) return true;
     return false;
   }
 

@@ -17,7 +17,7 @@ const FLAGS = { ...FILTER_FLAGS, 'group-by': { type: 'string' }, format: { type:
   'include-internal': { type: 'boolean' } } as const;
 
 /** Rows the table shows by default; the rest is summed in an "other" row (`--format json` has every group). */
-export const DEFAULT_TOP = 20;
+const DEFAULT_TOP = 20;
 
 /** How `renderStats` lays the table out. */
 export interface StatsTableOptions {
@@ -55,7 +55,7 @@ export const statsCommand: Command = {
  * carry `module`, perflog's own records (`log_cleaner`) go to a maintenance table of their own unless
  * `includeInternal`.
  */
-export function renderStats(result: QueryResult, groupBy: readonly string[], options: StatsTableOptions = {}): string {
+function renderStats(result: QueryResult, groupBy: readonly string[], options: StatsTableOptions = {}): string {
   const summary = options.source !== undefined ? `${formatCount(result.linesRead)} records aggregated in ${options.source}` : `${formatCount(result.linesRead)} lines read from ${formatCount(result.files)} file${result.files === 1 ? '' : 's'}`
     + `, ${formatCount(result.badLines)} bad`;
   const internal = (row: QueryRow): boolean => groupBy.includes('module') && INTERNAL_MODULES.includes(String(row.group['module']));

@@ -49,6 +49,8 @@ export const MAX_OPEN_FILES = 32;
 const live = new Set<FileExporter>();
 /** The exporters holding a descriptor, least recently written first. */
 const openFiles = new Set<FileExporter>();
+/** The last of `openFiles` (the most recently written), so a run of writes to one file reorders nothing. */
+let mostRecent: FileExporter | undefined;
 let flushTimer: NodeJS.Timeout | undefined;
 
 function flushLive(): void {
@@ -197,9 +199,11 @@ export class FileExporter {
   #prepare(bytes: number): void {
     if (this.#fd >= 0 && this.#isDue() && !this.#isActive()) this.#closeFd();
     if (this.#fd < 0) this.#open();
-    else {
+    else if (mostRecent !== this) {
       openFiles.delete(this); // now the most recently written
       openFiles.add(this);
+      // eslint-disable-next-line @typescript-eslint/no-this-alias -- the module tracks the last-written exporter
+      mostRecent = this;
     }
     if (!this.#rotates) return;
     const period = this.#periodNow();
@@ -247,6 +251,8 @@ export class FileExporter {
     }
     this.#fd = fd;
     openFiles.add(this);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the module tracks the last-written exporter
+    mostRecent = this;
     const opened = fstatSync(fd);
     this.#ino = opened.ino;
     this.#dev = opened.dev;
@@ -316,5 +322,6 @@ export class FileExporter {
     }
     this.#fd = -1;
     openFiles.delete(this);
+    if (mostRecent === this) mostRecent = undefined;
   }
 }

@@ -21,7 +21,7 @@ const HASH_DIGITS = 16;
  * A module name as it may appear in a file name: anything but letters, digits, `.`, `_` and `-` becomes `_`, and a
  * leading dot is escaped, so no module can name a path outside the log directory or a hidden file.
  */
-export function fileSafe(module: string): string {
+function fileSafe(module: string): string {
   const safe = module.replace(/[^\w.-]/g, '_');
   return safe === '' || safe.startsWith('.') ? `_${safe}` : safe;
 }

@@ -14,7 +14,7 @@ import { linesToAttributes, toLogRecord } from './line-to-log-record.js';
 import type { Scope } from './line-to-log-record.js';
 
 /** The OTLP/HTTP logs URL used when neither `otlp.endpoint` nor the environment names one. */
-export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4318/v1/logs';
+const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4318/v1/logs';
 
 /** Past the deadline, connections are cut every this many milliseconds until the exporter reports... */
 const CUT_GRACE_MILLIS = 100;

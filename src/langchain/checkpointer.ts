@@ -33,12 +33,11 @@ class SaverCall {
 
 const calls = new AsyncLocalStorage<SaverCall>();
 const INSTRUMENTED = Symbol.for('perflog.instrumentedCheckpointer');
-const encoder = new TextEncoder();
 
 /** Bytes of what a serializer produced or was given. */
 function byteLength(data: unknown): number {
   if (data instanceof Uint8Array) return data.byteLength;
-  if (typeof data === 'string') return encoder.encode(data).byteLength;
+  if (typeof data === 'string') return Buffer.byteLength(data); // UTF-8 bytes, counted without a copy
   return 0;
 }
 

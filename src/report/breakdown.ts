@@ -11,7 +11,6 @@ export const INTERNAL_MODULES: readonly string[] = Object.freeze(['log_cleaner']
  * Fields that carry ids (`thread_id`; `checkpoint_ns`, which holds task ids): never a default breakdown, and cut to
  * the top rows wherever shown.
  */
-export const ID_FIELDS: readonly string[] = Object.freeze(['thread_id', 'checkpoint_ns', 'trace_id', 'span_id']);
 
 /** The groups beyond the top N, summed: counts and totals are exact; percentiles cannot be merged from rows. */
 export interface OtherRow extends QueryRow {

@@ -41,7 +41,7 @@ export async function collectClickHouseTimeline(options: ReadOptions & { source:
 }
 
 /** The width `collectTimeline` ends with for a span: the first that fits it in `MAX_BUCKETS`, then doubling. */
-export function bucketWidth(from: number, to: number): number {
+function bucketWidth(from: number, to: number): number {
   const fits = (width: number): boolean => Math.floor(to / width) - Math.floor(from / width) + 1 <= MAX_BUCKETS;
   let width = WIDTHS.find(fits) ?? WIDTHS[WIDTHS.length - 1]!;
   while (!fits(width)) width *= 2;

@@ -35,9 +35,9 @@ export interface ReportQueries {
 }
 
 /** Extra token totals of the model breakdown. */
-export const MODEL_SUMS = ['cached_tokens', 'reasoning_tokens'] as const;
+const MODEL_SUMS = ['cached_tokens', 'reasoning_tokens'] as const;
 /** Totals of the maintenance section. */
-export const MAINTENANCE_SUMS = ['files_deleted', 'bytes_freed'] as const;
+const MAINTENANCE_SUMS = ['files_deleted', 'bytes_freed'] as const;
 
 /** Runs the report's queries over the records `options` select, one after the other. */
 export async function runReportQueries(options: ReadOptions, query: QueryFunction = queryMetrics): Promise<ReportQueries> {

@@ -14,7 +14,7 @@ import type { Bar } from './svg.js';
 import { barChart, escapeHtml } from './svg.js';
 
 /** Groups each breakdown table shows; the others are summed in one "other" row. */
-export const REPORT_TOP = 10;
+const REPORT_TOP = 10;
 
 /** A column: its header and the cell of a row (`undefined` for the "other" row: shown as "-" unless `sums`). */
 interface Column { title: string; cell: (row: QueryRow) => string; sums?: boolean }

@@ -5,6 +5,7 @@
  */
 import type { FieldEncoder, FieldValue } from '../field-encoder.js';
 import type { Attributes, MetricType } from '../interfaces.js';
+import type { FileIdentity } from '../exporters/file-tailer.js';
 import type { AttributePairs } from '../record-encoder.js';
 
 /** What a monitor hands the writer: one record, before validation of its attributes and encoding. */
@@ -58,4 +59,6 @@ export interface RecordSink {
   flush(): Promise<void>;
   /** Flushes and releases what the sink holds. */
   shutdown(): Promise<void>;
+  /** Whether the sink still needs the log file at `path` (the OTLP shipper: lines not shipped yet); absent: never. */
+  isUnshipped?(path: string, file: FileIdentity): Promise<boolean>;
 }

@@ -13,7 +13,7 @@ import { toRows } from './rows.js';
 import { buildQuery } from './sql.js';
 
 /** What the exporter's table must hold for perflog's query (its default DDL has more). */
-export const EXPECTED_COLUMNS = 'Timestamp DateTime64(9), TimestampTime DateTime, ScopeName String, Body String, '
+const EXPECTED_COLUMNS = 'Timestamp DateTime64(9), TimestampTime DateTime, ScopeName String, Body String, '
   + 'LogAttributes Map(LowCardinality(String), String)';
 // ClickHouse error codes: credentials, missing table or database, columns or types not as expected.
 const AUTH_CODES = new Set(['192', '193', '194', '516']);
