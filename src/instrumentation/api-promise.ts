@@ -5,7 +5,7 @@
  */
 import { LlmCall } from './llm-call.js';
 import { isInsideOuterCall } from './outer-call.js';
-import { startRecordedCall } from './recorded-spans.js';
+import { applyRecordedCall } from './recorded-spans.js';
 import type { AdapterMonitors } from './shared.js';
 import { reportFailure } from './shared.js';
 
@@ -27,7 +27,7 @@ export function instrumentApiMethod(
   if (original[INSTRUMENTED] === true) return;
   const create = function create(this: unknown, ...args: unknown[]): unknown {
     // The framework (LangChain) around this call records it already: one record per model call.
-    if (isInsideOuterCall()) return startRecordedCall(() => original.apply(this, args));
+    if (isInsideOuterCall()) return applyRecordedCall(original, this, args);
     let call: LlmCall | undefined;
     try {
       call = new LlmCall(monitors, provider, (args[0] as { model?: unknown } | undefined)?.model);
@@ -37,7 +37,7 @@ export function instrumentApiMethod(
     }
     let promise: unknown;
     try {
-      promise = startRecordedCall(() => original.apply(this, args));
+      promise = applyRecordedCall(original, this, args);
     } catch (error) {
       call.end({ error });
       throw error;
@@ -86,7 +86,8 @@ function observeApiPromise(promise: unknown, call: LlmCall, onParsed: ParsedHand
     throw error;
   });
   const parse = promise.parseResponse;
-  promise.parseResponse = function parseResponse(this: unknown, client: unknown, props: unknown): unknown {
+  // Anonymous hooks: a named function expression per call costs a name helper call under tsx (keepNames).
+  promise.parseResponse = function (this: unknown, client: unknown, props: unknown): unknown {
     call.isBusy = true;
     return Promise.resolve(parse.call(this, client, props)).then((result) => {
       handleParsed(result, call, onParsed);
@@ -98,7 +99,7 @@ function observeApiPromise(promise: unknown, call: LlmCall, onParsed: ParsedHand
     });
   };
   const asResponse = promise.asResponse;
-  promise.asResponse = function asRawResponse(this: ApiPromiseLike): Promise<unknown> {
+  promise.asResponse = function (this: ApiPromiseLike): Promise<unknown> {
     const response = asResponse.call(this);
     if (this.parsedPromise === undefined) {
       response.then(() => {

@@ -3,12 +3,21 @@
  * instrumentation of it) starts for the same call: one record per call, across adapters.
  */
 import type { Context } from '@opentelemetry/api';
-import { context, createContextKey } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, createContextKey } from '@opentelemetry/api';
 import { isInsideOuterCall } from './outer-call.js';
 
 const RECORDED_CALL = createContextKey('perflog recorded call');
 /** How many adapter calls are starting synchronously right now (spans started inside them belong to them). */
 let startingCalls = 0;
+
+/** The root context with the mark, made once: most calls start with no active context. */
+let markedRoot: Context | undefined;
+
+function markedContext(): Context {
+  const active = context.active();
+  if (active === ROOT_CONTEXT) return (markedRoot ??= ROOT_CONTEXT.setValue(RECORDED_CALL, true));
+  return active.setValue(RECORDED_CALL, true);
+}
 
 /**
  * Starts an instrumented call: `start` runs with a mark both synchronous (no context manager needed) and in the
@@ -17,7 +26,17 @@ let startingCalls = 0;
 export function startRecordedCall<T>(start: () => T): T {
   startingCalls++;
   try {
-    return context.with(context.active().setValue(RECORDED_CALL, true), start);
+    return context.with(markedContext(), start);
+  } finally {
+    startingCalls--;
+  }
+}
+
+/** `startRecordedCall` for `method.apply(thisArg, args)`, without a closure per call. */
+export function applyRecordedCall(method: (this: unknown, ...args: unknown[]) => unknown, thisArg: unknown, args: unknown[]): unknown {
+  startingCalls++;
+  try {
+    return context.with(markedContext(), method, thisArg, ...args);
   } finally {
     startingCalls--;
   }
