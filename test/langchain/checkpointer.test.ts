@@ -32,9 +32,18 @@ describe('instrumentCheckpointer()', () => {
   });
   after(() => server.close());
 
+  // Closed after each test: a better-sqlite3 statement left to the garbage collector at exit can abort the process.
+  const databases: SqliteSaver[] = [];
+  afterEach(() => {
+    for (const saver of databases.splice(0)) (saver.db as unknown as { close(): void }).close(); // better-sqlite3 ships no types here
+  });
   const savers = {
     MemorySaver: () => new MemorySaver(),
-    SqliteSaver: () => SqliteSaver.fromConnString(join(test.baseDir, 'checkpoints.db')),
+    SqliteSaver: () => {
+      const saver = SqliteSaver.fromConnString(join(test.baseDir, 'checkpoints.db'));
+      databases.push(saver);
+      return saver;
+    },
   };
   for (const [name, make] of Object.entries(savers)) {
     it(`records every ${name} put, putWrites and getTuple of a real graph with the serializer's exact bytes`, async () => {
