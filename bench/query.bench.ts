@@ -22,7 +22,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const RECORDS = countFromEnv('RECORDS', 2_000_000);
 const file = join(here, '.out', 'query', `metrics-${RECORDS}-v1.log`);
 const rounds = Number(process.env['PERFLOG_BENCH_ROUNDS'] ?? 3);
-const skipJq = process.env['PERFLOG_BENCH_SKIP_JQ'] === '1';
+const skipJq = process.env['PERFLOG_BENCH_SKIP_JQ'] === '1' || spawnSync('jq', ['--version']).error !== undefined; // not installed
 const TIME = '/usr/bin/time';
 const distDir = join(here, '.out', 'dist');
 
@@ -120,7 +120,7 @@ for (const s of summary) {
   console.log(`${s.name.padEnd(18)}${s.seconds.toFixed(2).padStart(9)}${(sizeMb / s.seconds).toFixed(0).padStart(8)}`
     + `${`${s.rssMb.toFixed(0)} MB`.padStart(11)}${`${(s.seconds / duck.seconds).toFixed(2)}x`.padStart(11)}  ${list}`);
 }
-if (skipJq) console.log('jq skipped (PERFLOG_BENCH_SKIP_JQ=1)');
+if (skipJq) console.log('jq skipped (PERFLOG_BENCH_SKIP_JQ=1, or jq not installed)');
 
 // Cross-check: the same groups and counts everywhere; p95 of perflog within 2% of DuckDB's (sketch vs interpolation).
 const reference = summary.find((s) => s.name === 'perflog')!.rows;
