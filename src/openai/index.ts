@@ -53,20 +53,16 @@ export function instrumentOpenAI<C extends OpenAILikeClient>(client: C, options?
 }
 
 function finishParsed(result: unknown, call: LlmCall, api: Api): void {
-  try {
-    if (isSdkStream(result)) {
-      const observe: ChunkObserver = api === 'chat' ? observeChatChunk : observeResponsesEvent;
-      observeStream(result, call, observe, streamErrorType);
-      return;
-    }
-    call.isBusy = false;
-    const body = result as { model?: unknown; usage?: unknown; status?: unknown; error?: { code?: unknown } | null } | null;
-    call.setModel(body?.model);
-    call.usage = api === 'chat' ? openAIChatUsage(body?.usage) : openAIResponsesUsage(body?.usage);
-    if (api === 'responses' && body?.status === 'failed') call.failure = typeof body.error?.code === 'string' ? body.error.code : 'response.failed';
-    call.end();
-  } catch (error) {
-    call.reportInternalFailure(error);
-    call.end();
+  // called through the shared handler, which reports a failure here as perflog's and still records the call once
+  if (isSdkStream(result)) {
+    const observe: ChunkObserver = api === 'chat' ? observeChatChunk : observeResponsesEvent;
+    observeStream(result, call, observe, streamErrorType);
+    return;
   }
+  call.isBusy = false;
+  const body = result as { model?: unknown; usage?: unknown; status?: unknown; error?: { code?: unknown } | null } | null;
+  call.setModel(body?.model);
+  call.usage = api === 'chat' ? openAIChatUsage(body?.usage) : openAIResponsesUsage(body?.usage);
+  if (api === 'responses' && body?.status === 'failed') call.failure = typeof body.error?.code === 'string' ? body.error.code : 'response.failed';
+  call.end();
 }

@@ -3,8 +3,7 @@ import { Session } from 'chdb';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli.js';
-import type { CommandIo } from '../../src/cli/args.js';
+import { runCli } from '../helpers/cli.js';
 import { queryMetrics } from '../../src/query/query.js';
 import { generateRecords } from '../fixtures/metrics-data.js';
 import { repoPath } from '../helpers.js';
@@ -13,13 +12,7 @@ import { createLogsTable, loadRecords } from '../helpers/clickhouse.js';
 import type { ClickHouseShim } from '../helpers/clickhouse-http.js';
 import { startClickHouseShim } from '../helpers/clickhouse-http.js';
 
-async function run(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CommandIo = { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, cwd };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 describe('perflog stats --clickhouse', function () {
   this.timeout(60_000);

@@ -3,8 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli.js';
-import type { CommandIo } from '../../src/cli/args.js';
+import { runCli } from '../helpers/cli.js';
 import { queryMetrics } from '../../src/query/query.js';
 import type { GeneratedRecord } from '../fixtures/metrics-data.js';
 import { writeLogs } from '../fixtures/write-logs.js';
@@ -12,13 +11,7 @@ import { writeAgentLogs } from '../fixtures/agent-records.js';
 import type { QueryResult } from '../../src/query/query.js';
 import { BAD_LINES, BAD_LINE_COUNT, checkRows, expectedGroups } from '../helpers/query-expectations.js';
 
-async function run(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CommandIo = { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, cwd };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 describe('perflog stats', () => {
   let dir: string;
