@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { diag } from '@opentelemetry/api';
 import { resolveWithEnvironment } from './config.js';
+import { configureDefaultCore, defaultCore, forgetDefaultCore } from './default-factory.js';
 import { PerflogCleanupError } from './errors.js';
-import { setDefaultWriterSource } from './default-writer.js';
+import { FactoryCore } from './factory-core.js';
 import { CheckpointPerformanceMonitor } from './implementations/checkpoint-monitor.js';
 import { LlmPerformanceMonitor } from './implementations/llm-monitor.js';
 import { ToolPerformanceMonitor } from './implementations/tool-monitor.js';
@@ -12,8 +13,8 @@ import type {
   CleanupResult, LogCleanupConfig, MetricLogWriter, PerflogOptions, PerflogStats, PerformanceMonitor, ResolvedPerflogOptions,
 } from './interfaces.js';
 import { LogCleaner } from './log-cleaner.js';
-import { ModuleMetricWriter } from './logger-writer.js';
-import { Pipeline } from './pipeline.js';
+import type { ModuleMetricWriter } from './logger-writer.js';
+import type { Pipeline } from './pipeline.js';
 import { LOCK_NAME, LogCleanupService } from './scheduler.js';
 
 /** Builds a monitor of one type around the factory's writer for that type. */
@@ -53,10 +54,9 @@ const BUILTIN_TYPES: ReadonlyArray<[string, MonitorMaker]> = [
 export class PerformanceMonitorFactory {
   static #instance: PerformanceMonitorFactory | undefined;
 
-  #pipeline: Pipeline;
+  readonly #core: FactoryCore;
   readonly #types = new Map<string, MonitorMaker>(BUILTIN_TYPES);
   readonly #monitors = new Map<string, PerformanceMonitor>();
-  readonly #writers = new Map<string, ModuleMetricWriter>();
   #cleaner: LogCleaner | undefined;
   #cleanupService: LogCleanupService | undefined;
   #cleanupStartChecked = false;
@@ -68,13 +68,23 @@ export class PerformanceMonitorFactory {
    * @throws {PerflogConfigError} when an option is invalid; the message names it.
    */
   constructor(options: PerflogOptions = {}) {
-    const resolved = PerformanceMonitorFactory.#resolvedForNext;
-    PerformanceMonitorFactory.#resolvedForNext = undefined;
-    this.#pipeline = new Pipeline(resolved ?? resolveWithEnvironment(options, false));
+    const core = PerformanceMonitorFactory.#coreForNext;
+    PerformanceMonitorFactory.#coreForNext = undefined;
+    this.#core = core ?? new FactoryCore(resolveWithEnvironment(options, false));
   }
 
-  /** Options already resolved (with environment and file) for the default factory being built. */
-  static #resolvedForNext: ResolvedPerflogOptions | undefined;
+  /** The core (pipeline and writers) the factory being built wraps: the default one, or one from resolved options. */
+  static #coreForNext: FactoryCore | undefined;
+
+  static #around(core: FactoryCore): PerformanceMonitorFactory {
+    PerformanceMonitorFactory.#coreForNext = core;
+    return new PerformanceMonitorFactory();
+  }
+
+  /** This factory's pipeline of the moment (`configure()` replaces it). */
+  get #pipeline(): Pipeline {
+    return this.#core.pipeline;
+  }
 
   /**
    * The process-wide factory, configured from the file named by `PERFLOG_CONFIG`, else
@@ -82,7 +92,8 @@ export class PerformanceMonitorFactory {
    * @throws {PerflogConfigError} the first time, when that configuration file is invalid.
    */
   static getInstance(): PerformanceMonitorFactory {
-    PerformanceMonitorFactory.#instance ??= PerformanceMonitorFactory.fromResolvedOptions(resolveWithEnvironment());
+    // the default core may exist already: a monitor built without a writer records through it
+    PerformanceMonitorFactory.#instance ??= PerformanceMonitorFactory.#around(defaultCore());
     return PerformanceMonitorFactory.#instance;
   }
 
@@ -96,7 +107,7 @@ export class PerformanceMonitorFactory {
     const resolved = resolveWithEnvironment(options);
     const current = PerformanceMonitorFactory.#instance;
     if (current === undefined) {
-      PerformanceMonitorFactory.#instance = PerformanceMonitorFactory.fromResolvedOptions(resolved);
+      PerformanceMonitorFactory.#instance = PerformanceMonitorFactory.#around(configureDefaultCore(resolved));
       return PerformanceMonitorFactory.#instance;
     }
     current.#replacePipeline(resolved);
@@ -110,23 +121,18 @@ export class PerformanceMonitorFactory {
   static async resetInstance(): Promise<void> {
     const current = PerformanceMonitorFactory.#instance;
     PerformanceMonitorFactory.#instance = undefined;
-    await current?.shutdown();
+    const core = forgetDefaultCore();
+    if (current !== undefined) await current.shutdown();
+    else await core?.pipeline.shutdown();
   }
 
   /** @internal A factory built from options already resolved with environment and file (the CLI). */
   static fromResolvedOptions(options: ResolvedPerflogOptions): PerformanceMonitorFactory {
-    PerformanceMonitorFactory.#resolvedForNext = options;
-    return new PerformanceMonitorFactory();
+    return PerformanceMonitorFactory.#around(new FactoryCore(options));
   }
 
   #replacePipeline(options: ResolvedPerflogOptions): void {
-    const previous = this.#pipeline;
-    // the new pipeline's shipper starts once the old one has shipped what it held and released the shipping lock:
-    // its flush() and the shared counters then cover everything recorded before and after
-    const closed = previous.shutdown().catch((error: unknown) => diag.error('perflog: closing the previous pipeline failed', error));
-    const next = new Pipeline(options, previous.stats, closed);
-    this.#pipeline = next;
-    for (const writer of this.#writers.values()) writer.attach(next);
+    this.#core.replacePipeline(options);
     if (this.#cleaner !== undefined) {
       // the new configuration's cleanup section replaces the old one (and any setupLogCleaner() over it)
       this.#cleaner = undefined;
@@ -167,12 +173,7 @@ export class PerformanceMonitorFactory {
 
   /** This factory's writer for `module`, for custom monitors: `new CustomPerformanceMonitor(factory.getWriter('custom'))`. */
   getWriter(module: string): MetricLogWriter & ModuleMetricWriter {
-    let writer = this.#writers.get(module);
-    if (writer === undefined) {
-      writer = new ModuleMetricWriter(this.#pipeline, module, (other) => this.getWriter(other));
-      this.#writers.set(module, writer);
-    }
-    return writer;
+    return this.#core.getWriter(module);
   }
 
   /**
@@ -220,6 +221,8 @@ export class PerformanceMonitorFactory {
       baseDir: this.#pipeline.options.baseDir, writer: this.getWriter('log_cleaner'),
       // the pipeline of the moment (configure() replaces it): its shipper says which files it still needs
       isUnshipped: (path, file) => this.#pipeline.isUnshipped(path, file),
+      // this factory's registry answers for its own files first, then for the other writers of the thread
+      openFiles: this.#core.openFiles,
     });
   }
 
@@ -284,8 +287,6 @@ export class PerformanceMonitorFactory {
     return this.#pipeline.options;
   }
 }
-
-setDefaultWriterSource((module) => PerformanceMonitorFactory.getInstance().getWriter(module));
 
 /**
  * The checkpoint monitor of the process-wide factory, for the checkpoint module's own code.

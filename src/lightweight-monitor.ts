@@ -1,5 +1,5 @@
 import { BasePerformanceMonitor } from './base-monitor.js';
-import { getDefaultWriter } from './default-writer.js';
+import { defaultCore } from './default-factory.js';
 import type { MetricLogWriter } from './interfaces.js';
 import { ModuleMetricWriter } from './logger-writer.js';
 
@@ -23,7 +23,7 @@ export class LightweightPerformanceMonitor extends BasePerformanceMonitor {
 
 /** @internal A writer for `module`: the given one (rebound to `module` if it is perflog's), or the default factory's. */
 export function resolveWriter(logger: MetricLogWriter | undefined, module: string): MetricLogWriter {
-  if (logger === undefined) return getDefaultWriter(module);
+  if (logger === undefined) return defaultCore().getWriter(module);
   if (logger instanceof ModuleMetricWriter && logger.module !== module) return logger.forModule(module);
   return logger;
 }

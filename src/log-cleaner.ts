@@ -14,7 +14,7 @@ import { closeFolder, hasFolderHandles, openBase, openChild } from './cleanup-fo
 import type { Folder } from './cleanup-folders.js';
 import { CleanupPatterns } from './cleanup-patterns.js';
 import { errorMessage } from './errors.js';
-import { isOpenByWriter } from './exporters/file-exporter.js';
+import { OpenFiles } from './exporters/open-files.js';
 import { LogCleanerMonitor } from './implementations/log-cleaner-monitor.js';
 import type { CleanupResult, LogCleanupConfig, MetricLogWriter } from './interfaces.js';
 import { resolveOptions } from './options.js';
@@ -46,6 +46,13 @@ export interface LogCleanerOptions {
    * @internal
    */
   isUnshipped?: ((path: string, file: Stats) => Promise<boolean>) | undefined;
+  /**
+   * The registry of the factory the cleaner belongs to, asked which active files not to delete: its own, then those
+   * of the other writers of the thread. The factory passes its own.
+   * @default a registry of its own, holding no file, which asks the other writers of the thread
+   * @internal
+   */
+  openFiles?: OpenFiles | undefined;
 }
 
 /** Options of one run. */
@@ -59,7 +66,8 @@ export interface CleanupRunOptions {
  * `retentionDays` days. Safety rules: nothing outside `baseDir` is deleted (patterns are checked when the config is
  * built; each folder is opened once without following symlinks, checked to be inside `baseDir`, and its files are
  * deleted through that handle, so a folder swapped for a symlink mid-run changes nothing); symlinks are neither
- * followed nor deleted; the active file of a writer of this process is never deleted; a file that vanishes mid-run
+ * followed nor deleted; the active file of a writer of this process (thread) is never deleted (the cleaner asks its
+ * factory's open-files registry, which also knows the thread's other writers); a file that vanishes mid-run
  * is not an error; a file that cannot be deleted is counted in `errors` and the run goes on. Deleting needs
  * `/proc/self/fd` (Linux); elsewhere expired files are counted in `filesSkipped` and left in place.
  * @example
@@ -72,6 +80,7 @@ export class LogCleaner {
   /** The absolute base directory of the patterns. */
   readonly baseDir: string;
   readonly #writer: MetricLogWriter | undefined;
+  readonly #openFiles: OpenFiles;
   readonly #patterns: CleanupPatterns;
   readonly #isUnshipped: LogCleanerOptions['isUnshipped'];
 
@@ -86,6 +95,7 @@ export class LogCleaner {
     this.#writer = options.writer;
     this.#patterns = new CleanupPatterns(this.config.logPatterns);
     this.#isUnshipped = options.isUnshipped;
+    this.#openFiles = options.openFiles ?? new OpenFiles();
   }
 
   /**
@@ -203,7 +213,7 @@ export class LogCleaner {
     if (stats === undefined || stats.isDirectory()) return;
     result.filesMatched++;
     if (stats.mtimeMs >= run.cutoffMs) return;
-    if (!stats.isFile() || !folder.canDelete || isOpenByWriter(join(this.baseDir, rel)) || isOpenByWriter(join(run.realBase, rel))) {
+    if (!stats.isFile() || !folder.canDelete || this.#isOpen(run, rel)) {
       if (stats.isFile() && !folder.canDelete) run.withoutHandle++;
       result.filesSkipped++;
       return;
@@ -240,6 +250,15 @@ export class LogCleaner {
     return this.#isUnshipped!(path, stats).catch(() => true);
   }
 
+  /** Whether a writer of this thread has the file as its active file (by the path it was given, or the real one). */
+  #isOpen(run: Run, rel: string): boolean {
+    return this.#openFiles.isOpenInThread(join(this.baseDir, rel)) || this.#openFiles.isOpenInThread(join(run.realBase, rel));
+  }
+
+  /**
+   * Records the run through the `log_cleaner` monitor, as any monitor records; made per run, so a cleaner built
+   * without `writer` follows the default factory even across `resetInstance()`.
+   */
   #record(result: CleanupResult): void {
     try {
       new LogCleanerMonitor(this.#writer).recordCleanup(result);

@@ -5,6 +5,7 @@ import { diag } from '@opentelemetry/api';
 import type { PerflogError, PerflogRecordError } from './errors.js';
 import type { PerflogStats, ResolvedPerflogOptions } from './interfaces.js';
 import type { FileIdentity } from './exporters/file-tailer.js';
+import type { OpenFiles } from './exporters/open-files.js';
 import { createSinks } from './sinks/create-sinks.js';
 import type { RecordSink } from './sinks/record-sink.js';
 
@@ -30,11 +31,14 @@ export class Pipeline {
   #suppressedWarnings = 0;
   #shutdown: Promise<void> | undefined;
 
-  /** `after`: the OTLP shipper starts only once it settles (the previous pipeline's shutdown, on `configure()`). */
-  constructor(options: ResolvedPerflogOptions, stats: PerflogStats = newStats(), after?: Promise<unknown>) {
+  /**
+   * `openFiles`: the owning factory's registry, which its file exporters join. `after`: the OTLP shipper starts only
+   * once it settles (the previous pipeline's shutdown, on `configure()`).
+   */
+  constructor(options: ResolvedPerflogOptions, openFiles: OpenFiles, stats: PerflogStats = newStats(), after?: Promise<unknown>) {
     this.options = options;
     this.stats = stats;
-    this.sinks = createSinks(options, stats, (error) => this.report(error), after);
+    this.sinks = createSinks(options, stats, (error) => this.report(error), openFiles, after);
     this.collectsAttributes = this.sinks.some((sink) => sink.collectsAttributes === true);
   }
 

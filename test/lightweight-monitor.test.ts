@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { expect } from 'chai';
 import type { MetricLogWriter } from '../src/index.js';
 import { LightweightPerformanceMonitor, PerformanceMonitorFactory } from '../src/index.js';
@@ -19,6 +22,26 @@ describe('LightweightPerformanceMonitor', () => {
     baseDir = await makeTempDir();
   });
   afterEach(() => removeDir(baseDir));
+
+  it('records through the default factory when its compiled file is the first one imported (no service locator)', async function () {
+    this.timeout(20_000);
+    // each built file is the first perflog module the child loads: no package entry installs anything beforehand
+    const entries = [
+      ['implementations/tool-monitor.js', 'const m = new mod.ToolPerformanceMonitor(); m.recordToolCall({ tool: "search", duration: 0.25 });'],
+      ['lightweight-monitor.js', 'const m = new mod.LightweightPerformanceMonitor(undefined, "custom"); m.time("plain", () => 1);'],
+    ] as const;
+    await Promise.all(entries.map(async ([file, body]) => {
+      const url = pathToFileURL(fileURLToPath(new URL(`../dist/${file}`, import.meta.url))).href;
+      const child = spawn(process.execPath, ['--input-type=module', '-e', `const mod = await import(${JSON.stringify(url)}); ${body}`],
+        { cwd: baseDir, env: { ...process.env, PERFLOG_CONFIG: '' }, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+      const [code] = await once(child, 'close') as [number | null];
+      expect(code, stderr).to.equal(0);
+    }));
+    expect((await records(baseDir, 'tool'))[0]).to.include({ operation: 'tool_call', tool: 'search', duration: 0.25, module: 'tool' });
+    expect((await records(baseDir, 'custom'))[0]).to.include({ operation: 'plain', module: 'custom' });
+  });
 
   it('lets a subclass record through this.logger under its own module', async () => {
     const { factory } = testFactory(baseDir);

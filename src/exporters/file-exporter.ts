@@ -6,15 +6,16 @@ import { dirname } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { PerflogWriteError } from '../errors.js';
 import type { PerflogStats } from '../interfaces.js';
+import type { DescriptorBudget, DescriptorHolder } from './descriptor-budget.js';
 import { lockSync } from './file-lock.js';
 import { NEWLINE, countLines, makeDirectory } from './file-system.js';
 import type { RotateInterval } from './rotation.js';
+import type { OpenFile, OpenFiles } from './open-files.js';
+import { reportAfterExitFlush } from './open-files.js';
 import { lockPathOf, periodLabel, periodMillis, rotateFile } from './rotation.js';
 
 /** Characters buffered before a write; the documented loss bound of the buffered mode. */
 export const BUFFER_CHARS = 64 * 1024;
-/** The buffer is written out at least this often. */
-export const FLUSH_INTERVAL_MILLIS = 100;
 /** After a failed rotation, the next attempt waits this long (writing goes on meanwhile). */
 const ROTATE_RETRY_MILLIS = 1000;
 /** How long a flush waits for another writer's rotation to finish before writing to the file it holds. */
@@ -36,70 +37,11 @@ export interface FileExporterOptions {
   readonly maxBytes?: number | undefined;
   /** Rotate on the first write in a new UTC hour or day. @default "none" */
   readonly rotateInterval?: RotateInterval | undefined;
+  /** The registry of the exporter's owner (its factory): the file is in it from construction to `close()`. */
+  readonly openFiles: OpenFiles;
   /** @internal The clock (epoch milliseconds) that decides time rotation; tests inject one. @default Date.now */
   readonly now?: (() => number) | undefined;
 }
-
-/**
- * Descriptors the exporters of one thread hold open at most: the least recently written file's is closed first and
- * reopened at its next flush, so an app with thousands of modules never runs out of descriptors because of perflog.
- */
-export const MAX_OPEN_FILES = 32;
-
-const live = new Set<FileExporter>();
-/** The exporters holding a descriptor, least recently written first. */
-const openFiles = new Set<FileExporter>();
-/** The last of `openFiles` (the most recently written), so a run of writes to one file reorders nothing. */
-let mostRecent: FileExporter | undefined;
-let flushTimer: NodeJS.Timeout | undefined;
-
-function flushLive(): void {
-  for (const exporter of live) exporter.flushSync();
-}
-
-function track(exporter: FileExporter): void {
-  if (live.size === 0) {
-    flushTimer = setInterval(flushLive, FLUSH_INTERVAL_MILLIS).unref();
-  }
-  live.add(exporter);
-}
-
-function untrack(exporter: FileExporter): void {
-  live.delete(exporter);
-  if (live.size === 0 && flushTimer !== undefined) {
-    clearInterval(flushTimer);
-    flushTimer = undefined;
-  }
-}
-
-/**
- * Whether a writer of this process has `path` (absolute) open as its active file; the cleaner never deletes it.
- * @internal
- */
-export function isOpenByWriter(path: string): boolean {
-  for (const exporter of live) if (exporter.path === path) return true;
-  return false;
-}
-
-/** Reports held back while the exit hook flushes; `undefined` outside it. */
-let heldReports: Array<() => void> | undefined;
-
-/**
- * Flushes every exporter, then hands out the failures: an `onError` that calls `process.exit()` ends the process at
- * once, so reporting the first failure before the other files were written would lose their lines.
- */
-function flushOnExit(): void {
-  heldReports = [];
-  flushLive();
-  const reports = heldReports;
-  heldReports = undefined;
-  for (const report of reports) report();
-}
-
-// 'exit' runs for process.exit(), the end of the event loop, and uncaught exceptions and rejections: writes here
-// are synchronous, so nothing buffered is lost on any normal exit. A worker thread ended by the main thread's exit or
-// by terminate() never runs its 'exit' listeners: there every record is written through at once (see `sync`).
-process.on('exit', flushOnExit);
 
 /**
  * Appends encoded lines to one file. Lines are gathered in a string buffer and written whole with one
@@ -108,9 +50,10 @@ process.on('exit', flushOnExit);
  * active file (another writer may have rotated it, someone may have deleted it or its directory) and reopens if
  * not, then rotates when the write would pass `maxBytes` or a new UTC period has begun. A failed write drops the
  * buffered records (counted and reported) and the file is reopened on the next flush, recreating the directory.
- * The exporters of a thread share at most `MAX_OPEN_FILES` descriptors (least recently written closed first).
+ * The exporters of a thread share at most `MAX_OPEN_FILES` descriptors (least recently written closed first),
+ * whichever registry (factory) they belong to.
  */
-export class FileExporter {
+export class FileExporter implements OpenFile, DescriptorHolder {
   readonly path: string;
   #buffer = '';
   #pending = 0;
@@ -138,6 +81,8 @@ export class FileExporter {
   readonly #now: () => number;
   readonly #stats: PerflogStats;
   readonly #report: (error: PerflogWriteError) => void;
+  readonly #openFiles: OpenFiles;
+  readonly #descriptors: DescriptorBudget;
 
   constructor(options: FileExporterOptions) {
     this.path = options.path;
@@ -150,7 +95,9 @@ export class FileExporter {
     this.#now = options.now ?? Date.now;
     this.#stats = options.stats;
     this.#report = options.report;
-    track(this);
+    this.#openFiles = options.openFiles;
+    this.#descriptors = options.openFiles.descriptors;
+    this.#openFiles.add(this);
   }
 
   /** Queues one encoded line (ending in `\n`); writes the buffer once it is full. */
@@ -192,19 +139,14 @@ export class FileExporter {
     this.flushSync();
     this.#closed = true;
     this.#closeFd();
-    untrack(this);
+    this.#openFiles.delete(this);
   }
 
   /** Makes sure the descriptor holds the active file and rotates it when due, before `bytes` more are written. */
   #prepare(bytes: number): void {
     if (this.#fd >= 0 && this.#isDue() && !this.#isActive()) this.#closeFd();
     if (this.#fd < 0) this.#open();
-    else if (mostRecent !== this) {
-      openFiles.delete(this); // now the most recently written
-      openFiles.add(this);
-      // eslint-disable-next-line @typescript-eslint/no-this-alias -- the module tracks the last-written exporter
-      mostRecent = this;
-    }
+    else this.#descriptors.use(this);
     if (!this.#rotates) return;
     const period = this.#periodNow();
     if (period > this.#period || (this.#size > 0 && this.#size + bytes > this.#maxBytes)) {
@@ -239,8 +181,7 @@ export class FileExporter {
   }
 
   #open(): void {
-    const oldest = openFiles.size >= MAX_OPEN_FILES ? openFiles.values().next().value : undefined;
-    if (oldest !== undefined) oldest.#closeFd();
+    this.#descriptors.reserve();
     let fd: number;
     try {
       fd = openSync(this.path, 'a');
@@ -250,9 +191,7 @@ export class FileExporter {
       fd = openSync(this.path, 'a');
     }
     this.#fd = fd;
-    openFiles.add(this);
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the module tracks the last-written exporter
-    mostRecent = this;
+    this.#descriptors.use(this);
     const opened = fstatSync(fd);
     this.#ino = opened.ino;
     this.#dev = opened.dev;
@@ -300,8 +239,7 @@ export class FileExporter {
 
   /** Reports a failure now, or once every file is flushed when the exit hook is running. */
   #reportFailure(error: PerflogWriteError): void {
-    if (heldReports === undefined) this.#report(error);
-    else heldReports.push(() => this.#report(error));
+    reportAfterExitFlush(() => this.#report(error));
   }
 
   #periodNow(): number {
@@ -321,7 +259,11 @@ export class FileExporter {
       // already gone (EBADF after a fault): nothing left to release
     }
     this.#fd = -1;
-    openFiles.delete(this);
-    if (mostRecent === this) mostRecent = undefined;
+    this.#descriptors.release(this);
+  }
+
+  /** @internal The thread's descriptor budget takes this exporter's descriptor back; the next flush reopens the file. */
+  releaseDescriptor(): void {
+    this.#closeFd();
   }
 }

@@ -8,6 +8,7 @@ import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-lo
 import type { PerflogError } from '../errors.js';
 import { PerflogConfigError, rateLimitedReporter } from '../errors.js';
 import { FileExporter } from '../exporters/file-exporter.js';
+import { OpenFiles } from '../exporters/open-files.js';
 import type { PerflogStats } from '../interfaces.js';
 import { logRecordLine } from './log-record-line.js';
 
@@ -67,7 +68,8 @@ export class PerflogFileLogRecordExporter implements LogRecordExporter {
       }
     });
     this.#file = new FileExporter({
-      path: this.path, sync: false, maxBytes: maxSizeMb * 1024 * 1024, rotateInterval, stats: this.#stats,
+      // its own registry: this exporter owns its file (the thread's descriptor budget is shared)
+      path: this.path, sync: false, maxBytes: maxSizeMb * 1024 * 1024, rotateInterval, stats: this.#stats, openFiles: new OpenFiles(),
       report: (error) => report(() => error),
     });
   }

@@ -7,6 +7,7 @@ import { PerflogExportError, errorMessage, rateLimitedReporter } from '../errors
 import type { PerflogError } from '../errors.js';
 import { FileTailer } from '../exporters/file-tailer.js';
 import { MemoryQueue } from '../exporters/memory-queue.js';
+import type { OpenFiles } from '../exporters/open-files.js';
 import { OtlpSender } from '../exporters/otlp-sender.js';
 import { OtlpShipper } from '../exporters/otlp-shipper.js';
 import type { PerflogStats, ResolvedPerflogOptions } from '../interfaces.js';
@@ -17,13 +18,14 @@ import type { RecordSink } from './record-sink.js';
 
 /**
  * Builds the sinks of one pipeline, in the order records reach them (the files first: the shipper reads them).
- * Never throws: a sink that cannot start is reported and left out.
+ * Never throws: a sink that cannot start is reported and left out. The file exporters join `openFiles`, the registry
+ * of the factory they write for.
  */
 export function createSinks(
-  options: ResolvedPerflogOptions, stats: PerflogStats, report: (error: PerflogError) => void, after?: Promise<unknown>,
+  options: ResolvedPerflogOptions, stats: PerflogStats, report: (error: PerflogError) => void, openFiles: OpenFiles, after?: Promise<unknown>,
 ): RecordSink[] {
   const sinks: RecordSink[] = [];
-  if (options.file.enabled) sinks.push(new FileSink(options, stats, report));
+  if (options.file.enabled) sinks.push(new FileSink(options, stats, report, openFiles));
   const otel = createOtelSink(options, stats, report, after);
   if (otel !== undefined) sinks.push(otel);
   return sinks;

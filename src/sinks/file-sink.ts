@@ -7,6 +7,7 @@ import type { PerflogError } from '../errors.js';
 import { rateLimitedReporter } from '../errors.js';
 import { FileExporter } from '../exporters/file-exporter.js';
 import { activeFileName } from '../exporters/file-names.js';
+import type { OpenFiles } from '../exporters/open-files.js';
 import type { PerflogStats, ResolvedPerflogOptions } from '../interfaces.js';
 import type { RecordMeta, RecordSink } from './record-sink.js';
 
@@ -16,12 +17,15 @@ export class FileSink implements RecordSink {
   readonly #stats: PerflogStats;
   readonly #files = new Map<string, FileExporter>();
   readonly #report: (make: () => PerflogError) => void;
+  readonly #openFiles: OpenFiles;
   // the last module written and its exporter: records mostly come in runs of one module
   #lastModule = '';
   #lastFile: FileExporter | undefined;
 
-  constructor(options: ResolvedPerflogOptions, stats: PerflogStats, report: (error: PerflogError) => void) {
+  /** `openFiles`: the registry of the factory the files are written for. */
+  constructor(options: ResolvedPerflogOptions, stats: PerflogStats, report: (error: PerflogError) => void, openFiles: OpenFiles) {
     this.#options = options;
+    this.#openFiles = openFiles;
     this.#stats = stats;
     this.#report = rateLimitedReporter(report);
   }
@@ -54,6 +58,7 @@ export class FileSink implements RecordSink {
         maxBytes: options.file.maxSizeMb * 1024 * 1024,
         rotateInterval: options.file.rotateInterval,
         stats: this.#stats,
+        openFiles: this.#openFiles,
         report: (error) => this.#report(() => error),
       });
       this.#files.set(module, file);

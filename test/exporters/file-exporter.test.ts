@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { FileExporter } from '../../src/exporters/file-exporter.js';
+import { OpenFiles } from '../../src/exporters/open-files.js';
 import { PerformanceMonitorFactory } from '../../src/index.js';
 import type { PerflogError } from '../../src/errors.js';
 import { PerflogWriteError } from '../../src/errors.js';
@@ -37,7 +38,7 @@ describe('FileExporter', () => {
   function exporter(options: { maxBytes?: number; rotateInterval?: 'none' | 'hourly' | 'daily'; now?: () => number } = {}) {
     const stats = newStats();
     const reports: Error[] = [];
-    const file = new FileExporter({ path, sync: false, stats, report: (error) => reports.push(error), ...options });
+    const file = new FileExporter({ path, sync: false, stats, openFiles: new OpenFiles(), report: (error) => reports.push(error), ...options });
     return { file, stats, reports };
   }
 
@@ -144,9 +145,10 @@ describe('FileExporter', () => {
   });
 
   describe('file descriptors', () => {
-    it('keeps at most MAX_OPEN_FILES descriptors, so an app with 500 modules under ulimit -n 128 can still open files', function () {
+    it('keeps at most MAX_OPEN_FILES descriptors per thread, so an app with 500 modules in 4 factories under ulimit -n 128 can still open files', function () {
       this.timeout(60_000);
-      const args = JSON.stringify({ baseDir, modules: 500, appFiles: 40 });
+      // 4 factories x 32 descriptors would exhaust the limit: the budget is the thread's, shared by its factories
+      const args = JSON.stringify({ baseDir, modules: 500, appFiles: 40, factories: 4 });
       const child = spawnSync('bash', ['-c', 'ulimit -n 128 && exec "$@"', 'bash', process.execPath, '--import', 'tsx', fixture('many-modules.ts'), args], { encoding: 'utf8' });
       expect(child.status, child.stderr).to.equal(0);
       const result = JSON.parse(child.stdout) as { stats: Record<string, number>; opened: number; error?: string };
