@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { diag } from '@opentelemetry/api';
+import { RateLimit } from './rate-limit.js';
 
 /**
  * Thrown when an option, a configuration file or a CLI argument is invalid.
@@ -106,19 +107,14 @@ export class PerflogCleanupError extends Error {
  */
 export type PerflogError = PerflogConfigError | PerflogRecordError | PerflogWriteError | PerflogExportError | PerflogCleanupError;
 
-/** Minimum milliseconds between two reports of one kind of failure (write, export) of a pipeline. */
-export const REPORT_INTERVAL_MILLIS = 1000;
-
 /**
  * @internal Wraps `report` so that it warns through diag and reports at most once per `REPORT_INTERVAL_MILLIS`. The
  * error is built only when it will be reported: a failure repeated per record costs no allocation.
  */
 export function rateLimitedReporter(report: (error: PerflogError) => void): (make: () => PerflogError) => void {
-  let lastMs = -Infinity;
+  const limit = new RateLimit();
   return (make) => {
-    const now = Date.now();
-    if (now - lastMs < REPORT_INTERVAL_MILLIS) return;
-    lastMs = now;
+    if (!limit.allows()) return;
     const error = make();
     diag.warn(error.message);
     report(error);

@@ -5,12 +5,10 @@ import { diag } from '@opentelemetry/api';
 import type { PerflogError, PerflogRecordError } from './errors.js';
 import type { PerflogStats, ResolvedPerflogOptions } from './interfaces.js';
 import type { FileIdentity } from './exporters/file-tailer.js';
+import { RateLimit } from './rate-limit.js';
 import type { OpenFiles } from './exporters/open-files.js';
 import { createSinks } from './sinks/create-sinks.js';
 import type { RecordSink } from './sinks/record-sink.js';
-
-/** Minimum milliseconds between two diag warnings of dropped records of one pipeline. */
-const WARN_INTERVAL_MILLIS = 1000;
 
 /** Creates zeroed counters. */
 export function newStats(): PerflogStats {
@@ -27,8 +25,8 @@ export class Pipeline {
   readonly collectsAttributes: boolean;
   /** Set by `shutdown()`: recording becomes a counted no-op. */
   isClosed = false;
-  #lastWarnMs = 0;
-  #suppressedWarnings = 0;
+  /** Diag warnings of dropped records: at most one per `REPORT_INTERVAL_MILLIS`. */
+  readonly #warnings = new RateLimit();
   #shutdown: Promise<void> | undefined;
 
   /**
@@ -88,14 +86,8 @@ export class Pipeline {
   }
 
   #warn(message: string): void {
-    const now = Date.now();
-    if (now - this.#lastWarnMs < WARN_INTERVAL_MILLIS) {
-      this.#suppressedWarnings++;
-      return;
-    }
-    const suppressed = this.#suppressedWarnings;
-    this.#lastWarnMs = now;
-    this.#suppressedWarnings = 0;
+    if (!this.#warnings.allows()) return;
+    const suppressed = this.#warnings.takeSuppressed();
     diag.warn(suppressed > 0 ? `${message} (and ${suppressed} more since the last warning)` : message);
   }
 }

@@ -13,6 +13,7 @@ import type { PerflogStats } from '../interfaces.js';
 import type { FileBatch, FileIdentity, FileTailer } from './file-tailer.js';
 import type { MemoryQueue, QueueBatch } from './memory-queue.js';
 import type { OtlpSender } from './otlp-sender.js';
+import { RateLimit } from '../rate-limit.js';
 
 /** How often the spool is checked for new lines while all is shipped. */
 export const POLL_INTERVAL_MILLIS = 500;
@@ -59,7 +60,8 @@ export class OtlpShipper {
   #backoffMs = INITIAL_BACKOFF_MILLIS;
   #release: (() => Promise<void>) | undefined;
   #isClosed = false;
-  #lastWarnMs = 0;
+  /** Diag warnings of failed passes: at most one per `REPORT_INTERVAL_MILLIS`. */
+  readonly #warnings = new RateLimit();
 
   constructor(options: ShipperOptions) {
     this.#spool = options.spool;
@@ -229,9 +231,6 @@ export class OtlpShipper {
   }
 
   #warn(message: string): void {
-    const now = Date.now();
-    if (now - this.#lastWarnMs < 1000) return;
-    this.#lastWarnMs = now;
-    diag.warn(message);
+    if (this.#warnings.allows()) diag.warn(message);
   }
 }
