@@ -43,6 +43,9 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(ar
   }
 }
 
+/** `--format table|json`, shared by the commands that print a result; `parseFormat` reads it. */
+export const FORMAT_FLAG = { format: { type: 'string' } } as const;
+
 /** Checks a `--format` value. */
 export function parseFormat(value: string | undefined): 'table' | 'json' {
   if (value === undefined || value === 'table' || value === 'json') return value ?? 'table';

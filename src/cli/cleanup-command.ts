@@ -7,7 +7,7 @@ import { findConfigFile, resolveWithEnvironment } from '../config.js';
 import { PerformanceMonitorFactory } from '../factory.js';
 import type { CleanupResult, PerflogOptions } from '../interfaces.js';
 import type { Command, CommandIo } from './args.js';
-import { parseFlags, parseFormat } from './args.js';
+import { FORMAT_FLAG, parseFlags, parseFormat } from './args.js';
 import { formatBytes } from './format.js';
 
 /** The `cleanup` command. */
@@ -18,7 +18,7 @@ export const cleanupCommand: Command = {
     const flags = parseFlags(args, {
       config: { type: 'string' },
       'dry-run': { type: 'boolean' },
-      format: { type: 'string' },
+      ...FORMAT_FLAG,
     });
     const format = parseFormat(flags.format);
     const configFile = flags.config !== undefined ? resolve(io.cwd, flags.config) : findConfigFile(io.cwd);

@@ -5,7 +5,7 @@ import type { QueryResult, QueryRow } from '../query/query.js';
 import { queryMetrics } from '../query/query.js';
 import { INTERNAL_MODULES, topRows } from '../report/breakdown.js';
 import type { Command, CommandIo } from './args.js';
-import { FILTER_FLAGS, UsageError, parseFlags, parseFormat, readOptionsFromFlags } from './args.js';
+import { FILTER_FLAGS, FORMAT_FLAG, UsageError, parseFlags, parseFormat, readOptionsFromFlags } from './args.js';
 import { formatBytes, formatCount, formatDuration, formatPercent, renderTable } from './format.js';
 import { describeSource } from './clickhouse-flags.js';
 
@@ -13,7 +13,7 @@ const USAGE = 'perflog stats [--dir logs] [--pattern GLOB]... [--clickhouse URL 
   + '[--module M] [--operation O] [--since 24h|7d|ISO] [--until ..] [--group-by module,operation] [--top 20] '
   + '[--include-internal] [--format table|json]';
 
-const FLAGS = { ...FILTER_FLAGS, 'group-by': { type: 'string' }, format: { type: 'string' }, top: { type: 'string' },
+const FLAGS = { ...FILTER_FLAGS, ...FORMAT_FLAG, 'group-by': { type: 'string' }, top: { type: 'string' },
   'include-internal': { type: 'boolean' } } as const;
 
 /** Rows the table shows by default; the rest is summed in an "other" row (`--format json` has every group). */
