@@ -7,7 +7,7 @@
 import { lstatSync, opendirSync, unlinkSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { realpath } from 'node:fs/promises';
-import { join } from 'node:path';
+import { sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { diag } from '@opentelemetry/api';
 import { closeFolder, hasFolderHandles, openBase, openChild } from './cleanup-folders.js';
@@ -30,6 +30,8 @@ const ENTRIES_PER_SLICE = 128;
 const LISTING_BUFFER = 128;
 /** Days past the retention a file the OTLP shipper has not sent yet is kept for. */
 const SHIPPING_GRACE_DAYS = 7;
+/** `lstat` options, made once: the walk makes one call per matched file. */
+const LSTAT_OPTIONS = { throwIfNoEntry: false } as const;
 
 /** Where a cleaner works and reports. */
 export interface LogCleanerOptions {
@@ -79,6 +81,8 @@ export class LogCleaner {
   readonly config: Readonly<LogCleanupConfig>;
   /** The absolute base directory of the patterns. */
   readonly baseDir: string;
+  /** `baseDir` ending in a separator: a file's path is this plus its relative path, with no `join` per file. */
+  readonly #basePrefix: string;
   readonly #writer: MetricLogWriter | undefined;
   readonly #openFiles: OpenFiles;
   readonly #patterns: CleanupPatterns;
@@ -92,6 +96,7 @@ export class LogCleaner {
     const resolved = resolveOptions({ options: { baseDir: options.baseDir, cleanup: config } });
     this.config = resolved.cleanup;
     this.baseDir = resolved.baseDir;
+    this.#basePrefix = withSeparator(this.baseDir);
     this.#writer = options.writer;
     this.#patterns = new CleanupPatterns(this.config.logPatterns);
     this.#isUnshipped = options.isUnshipped;
@@ -110,6 +115,7 @@ export class LogCleaner {
       result: { filesDeleted: 0, bytesFreed: 0, errors: 0, durationMs: 0, dryRun, filesMatched: 0, filesSkipped: 0 },
       cutoffMs: Date.now() - this.config.retentionDays * DAY_MILLIS,
       realBase: '',
+      realPrefix: '',
       firstError: undefined,
       sinceYield: 0,
       withoutHandle: 0,
@@ -118,6 +124,7 @@ export class LogCleaner {
     const realBase = await realpathOrGone(this.baseDir);
     if (realBase !== undefined) {
       run.realBase = realBase;
+      run.realPrefix = withSeparator(realBase);
       let base: Folder | undefined;
       try {
         base = openBase(realBase, hasFolderHandles());
@@ -205,7 +212,7 @@ export class LogCleaner {
     const path = `${folder.ioPath}/${name}`;
     let stats: Stats | undefined;
     try {
-      stats = lstatSync(path, { throwIfNoEntry: false });
+      stats = lstatSync(path, LSTAT_OPTIONS);
     } catch (error) {
       if (!isGone(error)) fail(run, error);
       return;
@@ -219,7 +226,7 @@ export class LogCleaner {
       return;
     }
     // the shipper knows its files by their path under the base directory, not by the folder handle's /proc path
-    if (this.#isUnshipped !== undefined) return this.#deleteUnlessShipping(run, path, stats, join(this.baseDir, rel));
+    if (this.#isUnshipped !== undefined) return this.#deleteUnlessShipping(run, path, stats, this.#basePrefix + rel);
     this.#delete(run, path, stats);
     return undefined;
   }
@@ -252,7 +259,9 @@ export class LogCleaner {
 
   /** Whether a writer of this thread has the file as its active file (by the path it was given, or the real one). */
   #isOpen(run: Run, rel: string): boolean {
-    return this.#openFiles.isOpenInThread(join(this.baseDir, rel)) || this.#openFiles.isOpenInThread(join(run.realBase, rel));
+    const files = this.#openFiles;
+    if (!files.isAnyOpenInThread()) return false;
+    return files.isOpenInThread(this.#basePrefix + rel) || files.isOpenInThread(run.realPrefix + rel);
   }
 
   /**
@@ -272,6 +281,8 @@ interface Run {
   readonly result: CleanupResult;
   readonly cutoffMs: number;
   realBase: string;
+  /** `realBase` ending in a separator. */
+  realPrefix: string;
   firstError: unknown;
   /** Entries handled since the event loop last turned. */
   sinceYield: number;
@@ -289,6 +300,11 @@ function fail(run: Run, error: unknown): void {
 function isGone(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/** `dir` (absolute, normalized) ending in one separator: the root stays `/`. */
+function withSeparator(dir: string): string {
+  return dir.endsWith(sep) ? dir : dir + sep;
 }
 
 async function realpathOrGone(path: string): Promise<string | undefined> {

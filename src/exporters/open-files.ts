@@ -41,6 +41,11 @@ export class OpenFiles {
     return false;
   }
 
+  /** Whether any writer of this thread has an active file: when not, `isOpenInThread` need not be asked. */
+  isAnyOpenInThread(): boolean {
+    return live.size > 0;
+  }
+
   /** Whether a writer of this thread, this owner's or another's, has `path` as its active file (SPEC section 5). */
   isOpenInThread(path: string): boolean {
     if (this.isOpen(path)) return true;
