@@ -48,11 +48,6 @@ export function assertValid(rule: Rule, value: unknown, naming: Naming, file?: s
   if (problem !== undefined) throw new PerflogConfigError(problem.key, problem.expected, problem.actual, file);
 }
 
-/** Whether `value` passes `rule`. */
-export function isValid(rule: Rule, value: unknown): boolean {
-  return findProblem(rule, value, CODE_NAMING) === undefined;
-}
-
 function visit(rule: Rule, value: unknown, key: string, naming: Naming): ConfigProblem | undefined {
   if (!passesOwnKeywords(rule, value)) {
     return key === '' ? { key: naming.root, expected: naming.rootExpected, actual: value } : { key, expected: describeRule(rule, naming), actual: value };
@@ -66,17 +61,15 @@ function visit(rule: Rule, value: unknown, key: string, naming: Naming): ConfigP
   if (isPlainObject(value) && (rule.properties !== undefined || rule.additionalProperties !== undefined)) {
     for (const [name, item] of Object.entries(value)) {
       const path = key === '' ? name : `${key}.${name}`;
+      // own keys only: `toString` or `constructor` in a file is an unknown key, not a rule found on Object.prototype
       const known = rule.properties !== undefined && Object.hasOwn(rule.properties, name) ? rule.properties[name] : undefined;
-      if (known !== undefined) {
-        // an option set to undefined is an option not set (JSON Schema's `properties` skips it the same way)
-        const problem = item === undefined ? undefined : visit(known, item, path, naming);
-        if (problem !== undefined) return problem;
-      } else if (rule.additionalProperties === false || rule.additionalProperties === undefined) {
-        if (rule.additionalProperties === false) return unknownKey(rule, name, key, naming);
-      } else {
-        const problem = visit(rule.additionalProperties, item, path, naming);
-        if (problem !== undefined) return problem;
-      }
+      const extra = rule.additionalProperties;
+      if (known === undefined && extra === false) return unknownKey(rule, name, key, naming);
+      // an option set to undefined is an option not set (JSON Schema's `properties` skips it the same way)
+      if (known !== undefined && item === undefined) continue;
+      const child = known ?? extra;
+      const problem = child === undefined || child === false ? undefined : visit(child, item, path, naming);
+      if (problem !== undefined) return problem;
     }
   }
   return undefined;
@@ -119,7 +112,7 @@ function hasType(type: RuleType, value: unknown): boolean {
 }
 
 /** What `rule` accepts, in words: "a number in (0, 596]", "one of "none", "hourly", "daily"". */
-export function describeRule(rule: Rule, naming: Naming): string {
+function describeRule(rule: Rule, naming: Naming): string {
   if (rule.meaning !== undefined) return rule.meaning;
   if (rule.enum !== undefined) return `one of ${rule.enum.map((v) => JSON.stringify(v)).join(', ')}`;
   const types = ([] as RuleType[]).concat(rule.type ?? []);
