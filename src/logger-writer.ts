@@ -26,9 +26,11 @@ export class ModuleMetricWriter implements MetricLogWriter {
   #pipeline: Pipeline;
   #sinks: readonly RecordSink[];
   #collects: boolean;
-  // the last operation and its encoding: a monitor repeats a few operations, so most records skip the escaping
+  // the last operation and metric type, and the record's text from `metric_type` to the measure's name: a monitor
+  // repeats a few operations, so most records skip the escaping and the concatenation
   #lastOperation = '';
-  #lastOperationJson = '""';
+  #lastMetricType: MetricType | '' = '';
+  #lastHead = '';
   // one meta object reused record after record (sinks read it only during write()); a record written while the sinks
   // are being called (a sink that records, re-entrantly) gets its own, so the outer record's meta stays intact
   readonly #meta = new WriterMeta();
@@ -112,19 +114,19 @@ export class ModuleMetricWriter implements MetricLogWriter {
         if (lifted.error !== undefined) error = lifted.error;
       }
     }
-    if (operation !== this.#lastOperation) {
+    if (operation !== this.#lastOperation || metricType !== this.#lastMetricType) {
       this.#lastOperation = operation;
-      this.#lastOperationJson = encodeString(operation);
+      this.#lastMetricType = metricType;
+      this.#lastHead = `,"metric_type":"${metricType}","operation":${encodeString(operation)},${metricType === 'timer' ? '"duration":' : '"value":'}`;
     }
     const timeMs = Date.now();
     if (timeMs !== clock.ms) {
       clock.ms = timeMs;
-      clock.text = `${timeMs / 1000}`;
+      clock.text = `{"timestamp":${timeMs / 1000}`;
     }
-    let line = `{"timestamp":${clock.text},"metric_type":"${metricType}","operation":${this.#lastOperationJson},${
-      metricType === 'timer' ? '"duration":' : '"value":'}${measure}`;
+    let line = clock.text + this.#lastHead + measure;
     if (size !== undefined) line += `,"size":${size}`;
-    if (success !== undefined) line += `,"success":${success}`;
+    if (success !== undefined) line += success ? ',"success":true' : ',"success":false';
     line += this.#moduleField + fieldsJson + userFields;
     if (error !== undefined) line += `,"error":${encodeString(error)}`;
     let traceId: string | undefined;
@@ -216,7 +218,7 @@ class WriterMeta implements RecordMeta {
  */
 export const recordSpanContext: { current: SpanContext | undefined } = { current: undefined };
 
-/** The last millisecond seen and its encoding: records made in the same millisecond share one number-to-text. */
+/** The last millisecond seen and a line's start up to it (`{"timestamp":<seconds>`): records made in the same millisecond share one number-to-text. */
 const clock = { ms: -1, text: '' };
 
 /** @internal Whether a value is a valid duration in seconds. */
