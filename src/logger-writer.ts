@@ -20,8 +20,10 @@ import type { RecordMeta, RecordSink } from './sinks/record-sink.js';
  */
 export class ModuleMetricWriter implements MetricLogWriter {
   readonly module: string;
-  /** `,"module":"<module>"`, encoded once. */
+  /** `,"module":"<module>"`, encoded once; and with `success` before it, the way most records carry them. */
   readonly #moduleField: string;
+  readonly #succeededModule: string;
+  readonly #failedModule: string;
   readonly #lookup: (module: string) => ModuleMetricWriter;
   #pipeline: Pipeline;
   #sinks: readonly RecordSink[];
@@ -40,6 +42,8 @@ export class ModuleMetricWriter implements MetricLogWriter {
   constructor(pipeline: Pipeline, module: string, lookup: (module: string) => ModuleMetricWriter) {
     this.module = module;
     this.#moduleField = `,"module":${encodeString(module)}`;
+    this.#succeededModule = `,"success":true${this.#moduleField}`;
+    this.#failedModule = `,"success":false${this.#moduleField}`;
     this.#lookup = lookup;
     this.#pipeline = pipeline;
     this.#sinks = pipeline.sinks;
@@ -126,8 +130,9 @@ export class ModuleMetricWriter implements MetricLogWriter {
     }
     let line = clock.text + this.#lastHead + measure;
     if (size !== undefined) line += `,"size":${size}`;
-    if (success !== undefined) line += success ? ',"success":true' : ',"success":false';
-    line += this.#moduleField + fieldsJson + userFields;
+    line += success === undefined ? this.#moduleField : success ? this.#succeededModule : this.#failedModule;
+    if (fieldsJson !== '') line += fieldsJson;
+    if (userFields !== '') line += userFields;
     if (error !== undefined) line += `,"error":${encodeString(error)}`;
     let traceId: string | undefined;
     let spanId: string | undefined;
