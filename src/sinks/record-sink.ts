@@ -21,7 +21,10 @@ export interface RecordMeta {
   readonly size: number | undefined;
   /** The encoder of `fields` (their names). */
   readonly encoder: FieldEncoder;
-  /** The values of the module's own fields, in the order of `encoder.names` (`undefined`: left out). */
+  /**
+   * The values of the module's own fields, in the order of `encoder.names` (`undefined`: left out). The monitor's
+   * reused array: a copy when a sink of the pipeline collects (`collectsAttributes`), so only such a sink may keep it.
+   */
   readonly fields: readonly FieldValue[] | undefined;
   /** The record's `module`. */
   readonly module: string;
