@@ -171,8 +171,8 @@ function runWorker(queue: Iterator<FileTask>, ready: Promise<void>, options: Agg
   const source = import.meta.url.endsWith('.ts');
   const url = new URL(source ? './query-worker.ts' : './query-worker.js', import.meta.url);
   // Compiled, the worker is plain JS and boots fastest without the app's flags (preloaded instrumentation, loaders).
-  // From TypeScript sources (tests, benchmarks) it needs the same loader as this thread.
-  const execArgv = !source ? [] : process.execArgv.some((arg) => arg.includes('tsx')) ? process.execArgv : [...process.execArgv, '--import', 'tsx'];
+  // From TypeScript sources (tests, benchmarks) it needs the same loader as this thread, and only that.
+  const execArgv = source ? loaderExecArgv(process.execArgv) : [];
   const worker = new Worker(url, { workerData: { options, groupBy }, execArgv });
   return new Promise<void>((resolve, reject) => {
     // A worker that fails before taking a task (a loader that does not reach workers) costs nothing: the main
@@ -200,6 +200,23 @@ function runWorker(queue: Iterator<FileTask>, ready: Promise<void>, options: Agg
     worker.on('error', settle);
     worker.on('exit', (code) => settle(new Error(`query worker exited with code ${code}`)));
   });
+}
+
+// Flags that bring a loader (and its value); every other flag stays in this thread: a worker refuses process-wide
+// ones (`--expose-gc`, `--max-old-space-size`) with ERR_WORKER_INVALID_EXEC_ARGV.
+const LOADER_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C']);
+
+/** @internal The loader flags of `execArgv` (with `tsx` added when missing): what a worker on the TS sources needs. */
+export function loaderExecArgv(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]!;
+    const eq = arg.indexOf('=');
+    if (!LOADER_FLAGS.has(eq < 0 ? arg : arg.slice(0, eq))) continue;
+    kept.push(arg);
+    if (eq < 0 && i + 1 < execArgv.length) kept.push(execArgv[++i]!);
+  }
+  return kept.some((arg) => arg.includes('tsx')) ? kept : [...kept, '--import', 'tsx'];
 }
 
 function toResult(aggregator: Aggregator, groupBy: readonly string[], files: number, sum: readonly string[]): QueryResult {

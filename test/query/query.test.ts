@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +40,15 @@ describe('queryMetrics()', () => {
       if (duration.mean !== null) expect(duration.mean).to.be.closeTo(expected.mean!, 1e-12);
     });
     expect(parallel).to.include({ linesRead: single.linesRead, badLines: single.badLines, files: single.files });
+  });
+
+  it('runs its worker threads in a process started with flags a worker refuses (--expose-gc, a heap size)', () => {
+    const fixture = join(import.meta.dirname, '../fixtures/query-rss.ts');
+    const args = ['--expose-gc', '--max-old-space-size=512', '--import', 'tsx', fixture, join(dir, 'logs', '*.log*'), '1'];
+    const child = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    expect(child.status, child.stderr).to.equal(0);
+    const { count } = JSON.parse(child.stdout) as { count: number };
+    expect(count).to.equal(records.length);
   });
 
   it('applies module, operation, where and time filters exactly', async () => {
