@@ -4,10 +4,9 @@
  * Runs alike in the main thread and in workers; workers hand back `AggregateState`, which merges.
  */
 import {
-  KIND_ASCII, KIND_FALSE, KIND_NUMBER, KIND_NUMBER_APPROX, KIND_TRUE, KIND_UTF8, keyHash, tokenValue, tokenizeLine, tokens,
+  KIND_ASCII, KIND_FALSE, KIND_NUMBER, KIND_NUMBER_APPROX, KIND_TRUE, KIND_UTF8, TIMESTAMP_RANGE, keyHash, tokenValue, tokenizeLine, tokens,
 } from './parser.js';
 import type { ResolvedReadOptions } from './options.js';
-import { TIMESTAMP_RANGE } from './options.js';
 import { DurationSketch } from './sketch.js';
 import type { AggregateState, GroupValue } from './group-stats.js';
 import { GroupStats, Running, TOTAL_FIELDS } from './group-stats.js';

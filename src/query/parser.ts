@@ -6,6 +6,12 @@
  * @internal
  */
 
+/**
+ * The range of `timestamp` values a record may have: epoch seconds from 1970 to the end of year 9999. A line
+ * outside it (milliseconds or microseconds written as seconds, `1e300`, a negative time) is a bad line.
+ */
+export const TIMESTAMP_RANGE = Object.freeze({ min: 0, max: 253402300799.999 });
+
 /** Kinds of value the tokenizer reports (`tokens.kind`). */
 export const KIND_ASCII = 1;
 export const KIND_UTF8 = 2;

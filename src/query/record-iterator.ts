@@ -7,7 +7,7 @@
  */
 import { isAscii } from 'node:buffer';
 import type { ResolvedReadOptions } from './options.js';
-import { TIMESTAMP_RANGE } from './options.js';
+import { TIMESTAMP_RANGE } from './parser.js';
 import { isCorrupt, isEndOfFileError, isGzip, lineChunks } from './files.js';
 import { listFiles } from './list-files.js';
 import type { MetricRecord, ReadStats } from './reader.js';
