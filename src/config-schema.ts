@@ -1,102 +1,57 @@
 /**
- * Validates a parsed configuration file against `configs/monitoring_logging.schema.json` (the same schema editors
- * use) with ajv, and turns ajv's first error into "<key.path> must be <expected> (got <value>)".
+ * `configs/monitoring_logging.schema.json`, generated from the option rules (`option-rules.ts`) for editors:
+ * `npm run schema` writes it, and a test checks the committed file is what this module generates. perflog itself
+ * never reads it: it checks files with the same rules directly (`rule-check.ts`).
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { Rule } from './option-rules.js';
+import { CONFIG_DOCUMENT_RULE, OPTION_ROWS } from './option-rules.js';
+import { DEFAULT_CLEANUP_CONFIG, DEFAULT_FILE_OPTIONS, DEFAULT_OTLP_OPTIONS } from './options.js';
 
 /** The schema shipped in the package (`configs` is in `files`); this path works from `src/` and `dist/` alike. */
 export const CONFIG_SCHEMA_URL = new URL('../configs/monitoring_logging.schema.json', import.meta.url);
 
-/** What a `pattern` stands for, by YAML key: a regex means nothing to a user. */
-const PATTERN_MEANING: Readonly<Record<string, string>> = Object.freeze({
-  'metrics_log.file_name': 'a file name without a folder',
-  'otlp.endpoint': 'an http(s) URL',
-  'log_cleanup.log_patterns[]': 'a glob relative to the base directory (not absolute, no ".." segment, no "~")',
+/** The defaults the schema documents, by option path: the code's own. */
+const DEFAULTS: Readonly<Record<string, unknown>> = Object.freeze({
+  logDir: 'logs', file: DEFAULT_FILE_OPTIONS, otlp: DEFAULT_OTLP_OPTIONS, cleanup: DEFAULT_CLEANUP_CONFIG,
 });
 
-/** One schema violation, in the user's terms. */
-export interface ConfigProblem {
-  /** The YAML key path: `log_cleanup.retention_days`, `log_cleanup.log_patterns[1]`, or `(document)`. */
-  readonly key: string;
-  /** What the schema accepts there, in words: `a number > 0`. */
-  readonly expected: string;
-  /** The value found. */
-  readonly actual: unknown;
+const HEADER = Object.freeze({
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://github.com/perflog/perflog/configs/monitoring_logging.schema.json',
+  title: 'perflog configuration (configs/monitoring_logging.yaml)',
+  description: 'Configuration of perflog\'s metric files, OTLP export and retention cleanup. Relative paths resolve against the base directory (the working directory by default). Precedence: options in code > environment > this file > defaults.',
+});
+
+/** The JSON Schema (2020-12) of a configuration file: the rules, with each key's description and default. */
+export function buildConfigSchema(): Record<string, unknown> {
+  const defaultOf = new Map(OPTION_ROWS.flatMap((row) => (row.yaml === undefined ? [] : [[row.yaml, defaultFor(row.option)]])));
+  return { ...HEADER, ...toSchema(CONFIG_DOCUMENT_RULE, '', defaultOf) };
 }
 
-let validate: ValidateFunction | undefined;
-
-/** The first problem of a parsed document, or `undefined` when it is valid. */
-export function validateConfigDocument(data: unknown): ConfigProblem | undefined {
-  validate ??= compile();
-  if (validate(data)) return undefined;
-  const error = validate.errors?.[0];
-  return error === undefined ? { key: '(document)', expected: 'a valid configuration', actual: data } : toProblem(error);
+/** The schema file's text, as committed: two-space JSON and a final newline. */
+export function renderConfigSchema(): string {
+  return `${JSON.stringify(buildConfigSchema(), null, 2)}\n`;
 }
 
-function compile(): ValidateFunction {
-  // ajv (a CommonJS package) is loaded on the first configuration file only: an app without one never pays for it
-  const { Ajv2020: Ajv } = createRequire(import.meta.url)('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 };
-  const schema = JSON.parse(readFileSync(CONFIG_SCHEMA_URL, 'utf8')) as object;
-  // verbose: errors carry the failing value and its (sub)schema, from which the message is built
-  const ajv = new Ajv({ allErrors: false, verbose: true, strict: true, allowUnionTypes: true });
-  return ajv.compile(schema);
-}
-
-type SchemaNode = Record<string, unknown>;
-
-function toProblem(error: ErrorObject): ConfigProblem {
-  const key = keyPath(error.instancePath);
-  const parent = (error.parentSchema ?? {}) as SchemaNode;
-  if (error.keyword === 'additionalProperties') {
-    const extra = String((error.params as { additionalProperty: string }).additionalProperty);
-    const known = Object.keys((parent['properties'] ?? {})).join(', ');
-    return key === ''
-      ? { key: extra, expected: `one of the sections (${known})`, actual: extra }
-      : { key: `${key}.${extra}`, expected: `one of the known keys (${known})`, actual: extra };
+function toSchema(rule: Rule, path: string, defaults: ReadonlyMap<string, unknown>): Record<string, unknown> {
+  const { meaning: _meaning, properties, items, additionalProperties, examples, ...keywords } = rule;
+  const out: Record<string, unknown> = { ...keywords };
+  if (items !== undefined) out['items'] = toSchema(items, `${path}[]`, defaults);
+  if (additionalProperties !== undefined) out['additionalProperties'] = additionalProperties === false ? false : toSchema(additionalProperties, `${path}.*`, defaults);
+  if (properties !== undefined) {
+    out['properties'] = Object.fromEntries(Object.entries(properties).map(([name, child]) => {
+      const childPath = path === '' ? name : `${path}.${name}`;
+      return [name, toSchema(child, childPath, defaults)];
+    }));
   }
-  return { key: key === '' ? '(document)' : key, expected: describe(parent, key), actual: error.data };
-}
-
-/** `/log_cleanup/log_patterns/1` -> `log_cleanup.log_patterns[1]`. */
-function keyPath(instancePath: string): string {
-  let out = '';
-  for (const raw of instancePath.split('/').slice(1)) {
-    const part = raw.replaceAll('~1', '/').replaceAll('~0', '~');
-    out += /^\d+$/.test(part) ? `[${part}]` : out === '' ? part : `.${part}`;
-  }
+  const value = defaults.get(path);
+  if (value !== undefined) out['default'] = value;
+  if (examples !== undefined) out['examples'] = examples;
   return out;
 }
 
-/** What a schema node accepts, in words: "a number in (0, 596]", "one of "none", "hourly", "daily"". */
-function describe(node: SchemaNode, key: string): string {
-  if (Array.isArray(node['enum'])) return `one of ${node['enum'].map((v) => JSON.stringify(v)).join(', ')}`;
-  const types = ([] as unknown[]).concat(node['type'] ?? []);
-  if (types.includes('object')) return key === '' ? 'a mapping of sections' : 'a mapping';
-  if (types.includes('array')) {
-    const items = describe((node['items'] ?? {}) as SchemaNode, `${key}[]`);
-    return `${typeof node['minItems'] === 'number' && node['minItems'] > 0 ? 'a non-empty' : 'a'} list of ${plural(items)}`;
-  }
-  if (types.includes('number') || types.includes('integer')) return `${types.includes('integer') ? 'an integer' : 'a number'}${range(node)}`;
-  if (types.includes('boolean')) return 'a boolean';
-  if (types.includes('string')) {
-    const meaning = PATTERN_MEANING[key.replace(/\[\d+\]$/, '[]')];
-    if (meaning !== undefined) return meaning;
-    return typeof node['minLength'] === 'number' && node['minLength'] > 0 ? 'a non-empty string' : 'a string';
-  }
-  return 'a valid value';
-}
-
-function range(node: SchemaNode): string {
-  const low = typeof node['exclusiveMinimum'] === 'number' ? `(${node['exclusiveMinimum']}` : typeof node['minimum'] === 'number' ? `[${node['minimum']}` : undefined;
-  const high = typeof node['maximum'] === 'number' ? `${node['maximum']}]` : undefined;
-  if (low !== undefined && high !== undefined) return ` in ${low}, ${high}`;
-  if (low !== undefined) return `${low.startsWith('(') ? ' >' : ' >='} ${low.slice(1)}`;
-  return high !== undefined ? ` <= ${high.slice(0, -1)}` : '';
-}
-
-function plural(description: string): string {
-  return description.replace(/^an? /, '').replace(/^(\w+)/, '$1s');
+function defaultFor(option: string): unknown {
+  let value: unknown = DEFAULTS;
+  for (const part of option.split('.')) value = (value as Record<string, unknown> | undefined)?.[part];
+  return value;
 }

@@ -9,36 +9,21 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { parseDocument } from 'yaml';
 import { PerflogConfigError, redactCredentials } from './errors.js';
 import type { OtlpOptions, PerflogOptions, ResolvedPerflogOptions } from './interfaces.js';
-import { validateConfigDocument } from './config-schema.js';
-import { isHttpUrl, resolveOptions } from './options.js';
+import { CONFIG_DOCUMENT_RULE, OPTION_ROWS, isHttpUrl } from './option-rules.js';
+import { resolveOptions } from './options.js';
+import { FILE_NAMING, assertValid } from './rule-check.js';
 
 /** Where `getInstance()` looks for its configuration, relative to the working directory. */
 export const DEFAULT_CONFIG_PATH = 'configs/monitoring_logging.yaml';
 
-/** YAML key path -> option path: the one place snake_case meets camelCase. @internal */
-export const KEY_MAP: Readonly<Record<string, string>> = Object.freeze({
-  'metrics_log.enabled': 'file.enabled',
-  'metrics_log.directory': 'logDir',
-  'metrics_log.file_name': 'file.fileName',
-  'metrics_log.max_size_mb': 'file.maxSizeMb',
-  'metrics_log.rotate_interval': 'file.rotateInterval',
-  'metrics_log.sync': 'file.sync',
-  'otlp.enabled': 'otlp.enabled',
-  'otlp.endpoint': 'otlp.endpoint',
-  'otlp.headers': 'otlp.headers',
-  'otlp.timeout_millis': 'otlp.timeoutMillis',
-  'otlp.gen_ai_semconv': 'otlp.genAiSemconv',
-  'log_cleanup.enabled': 'cleanup.enabled',
-  'log_cleanup.retention_days': 'cleanup.retentionDays',
-  'log_cleanup.log_patterns': 'cleanup.logPatterns',
-  'log_cleanup.dry_run': 'cleanup.dryRun',
-  'log_cleanup.check_interval_hours': 'cleanup.checkIntervalHours',
-});
-const OPTION_TO_KEY = new Map(Object.entries(KEY_MAP).map(([yamlKey, option]) => [option, yamlKey]));
+/** YAML key path -> option path: the one place snake_case meets camelCase (from the rules table). @internal */
+export const KEY_MAP: Readonly<Record<string, string>> = Object.freeze(Object.fromEntries(
+  OPTION_ROWS.flatMap((row) => (row.yaml === undefined ? [] : [[row.yaml, row.option]])),
+));
 
 /**
- * Reads `configs/monitoring_logging.yaml` (or any file of that shape), validates it against
- * `configs/monitoring_logging.schema.json` and returns the factory options it sets. Relative paths in it resolve
+ * Reads `configs/monitoring_logging.yaml` (or any file of that shape), validates it against the option rules (the
+ * ones `configs/monitoring_logging.schema.json` is generated from) and returns the factory options it sets. Relative paths in it resolve
  * against the factory's `baseDir`, not the file's folder.
  * @throws {PerflogConfigError} when the file cannot be read, is not valid YAML, has an unknown key, a value of the
  * wrong type or range, or a cleanup pattern escaping the base directory; the message names the file, the key path
@@ -53,18 +38,12 @@ export function loadMonitoringConfig(path: string): PerflogOptions {
     throw new PerflogConfigError('(file)', 'a readable YAML file', (error as Error).message, path);
   }
   const data = parseYaml(text, path);
-  const schemaError = validateConfigDocument(data);
-  if (schemaError !== undefined) throw new PerflogConfigError(schemaError.key, schemaError.expected, schemaError.actual, path);
+  assertValid(CONFIG_DOCUMENT_RULE, data, FILE_NAMING, path);
+  // valid, so every key is one of KEY_MAP's and every value passes the rule its option has in code too
   const options: Record<string, unknown> = {};
   for (const [section, body] of Object.entries((data ?? {}) as Record<string, unknown>)) {
-    for (const [key, value] of Object.entries((body ?? {}) as Record<string, unknown>)) {
-      const option = KEY_MAP[`${section}.${key}`];
-      // the schema and KEY_MAP list the same keys (a test checks it); an unmapped key is an unknown one
-      if (option === undefined) throw new PerflogConfigError(`${section}.${key}`, 'a known key', key, path);
-      setPath(options, option, value);
-    }
+    for (const [key, value] of Object.entries((body ?? {}) as Record<string, unknown>)) setPath(options, KEY_MAP[`${section}.${key}`]!, value);
   }
-  resolveOptions({ options, file: path, keyOf: (optionPath) => OPTION_TO_KEY.get(optionPath) ?? optionPath });
   return options;
 }
 

@@ -1,22 +1,18 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { DiagLogLevel, diag } from '@opentelemetry/api';
 import { KEY_MAP, environmentOptions, findConfigFile, resolveWithEnvironment } from '../src/config.js';
-import { CONFIG_SCHEMA_URL } from '../src/config-schema.js';
-import { DEFAULT_CLEANUP_CONFIG, PerflogConfigError, loadMonitoringConfig } from '../src/index.js';
-import { DEFAULT_FILE_OPTIONS, DEFAULT_OTLP_OPTIONS } from '../src/options.js';
+import { PerflogConfigError, loadMonitoringConfig } from '../src/index.js';
 import { ALIAS_BOMB } from './helpers/files.js';
 
 const SHIPPED = new URL('../configs/monitoring_logging.yaml', import.meta.url);
 
 const silent = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined, verbose: () => undefined };
-
-type SchemaNode = { properties?: Record<string, SchemaNode>; default?: unknown };
 
 describe('loadMonitoringConfig()', () => {
   let dir: string;
@@ -103,38 +99,6 @@ describe('loadMonitoringConfig()', () => {
         expect(error).to.be.instanceOf(PerflogConfigError);
       }
     }), { numRuns: 150 });
-  });
-});
-
-describe('configs/monitoring_logging.schema.json', () => {
-  const schema = JSON.parse(readFileSync(CONFIG_SCHEMA_URL, 'utf8')) as SchemaNode;
-
-  it('lists exactly the keys of the one snake_case <-> camelCase table', () => {
-    const keys = Object.entries(schema.properties!).flatMap(([section, node]) => Object.keys(node.properties!).map((key) => `${section}.${key}`));
-    expect(keys.sort()).to.deep.equal(Object.keys(KEY_MAP).sort());
-  });
-
-  it('documents the same defaults as the code, and describes every key', () => {
-    const defaults: Record<string, unknown> = {
-      'log_cleanup.enabled': DEFAULT_CLEANUP_CONFIG.enabled, 'log_cleanup.retention_days': DEFAULT_CLEANUP_CONFIG.retentionDays,
-      'log_cleanup.log_patterns': DEFAULT_CLEANUP_CONFIG.logPatterns, 'log_cleanup.dry_run': DEFAULT_CLEANUP_CONFIG.dryRun,
-      'log_cleanup.check_interval_hours': DEFAULT_CLEANUP_CONFIG.checkIntervalHours,
-      'metrics_log.enabled': DEFAULT_FILE_OPTIONS.enabled, 'metrics_log.directory': 'logs', 'metrics_log.file_name': DEFAULT_FILE_OPTIONS.fileName,
-      'metrics_log.max_size_mb': DEFAULT_FILE_OPTIONS.maxSizeMb, 'metrics_log.rotate_interval': DEFAULT_FILE_OPTIONS.rotateInterval,
-      'metrics_log.sync': DEFAULT_FILE_OPTIONS.sync, 'otlp.enabled': DEFAULT_OTLP_OPTIONS.enabled, 'otlp.headers': {},
-      'otlp.timeout_millis': DEFAULT_OTLP_OPTIONS.timeoutMillis, 'otlp.gen_ai_semconv': DEFAULT_OTLP_OPTIONS.genAiSemconv,
-    };
-    for (const [section, node] of Object.entries(schema.properties!)) {
-      for (const [key, leaf] of Object.entries(node.properties!)) {
-        expect((leaf as { description?: string }).description, `${section}.${key}`).to.be.a('string');
-        if (`${section}.${key}` in defaults) expect(leaf.default, `${section}.${key}`).to.deep.equal(defaults[`${section}.${key}`]);
-      }
-    }
-  });
-
-  it('ships in the package', async () => {
-    const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { files: string[] };
-    expect(pkg.files).to.include('configs');
   });
 });
 

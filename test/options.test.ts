@@ -31,7 +31,7 @@ describe('resolveOptions()', () => {
 
   it('names the option, what was expected and what was given', () => {
     const cases: [object, RegExp][] = [
-      [{ file: { rotateInterval: 'weekly' } }, /file\.rotateInterval must be "none", "hourly" or "daily" \(got 'weekly'\)/],
+      [{ file: { rotateInterval: 'weekly' } }, /file\.rotateInterval must be one of "none", "hourly", "daily" \(got 'weekly'\)/],
       [{ cleanup: { checkIntervalHours: 10_000 } }, /cleanup\.checkIntervalHours must be a number in \(0, 596\]/],
       [{ otlp: { endpoint: 'ftp://x' } }, /otlp\.endpoint must be an http\(s\) URL/],
       [{ otlp: { timeoutMillis: 0 } }, /otlp\.timeoutMillis/],

@@ -8,7 +8,7 @@ import { PerformanceMonitorFactory } from '../factory.js';
 import type { CleanupResult, PerflogOptions } from '../interfaces.js';
 import type { Command, CommandIo } from './args.js';
 import { parseFlags, parseFormat } from './args.js';
-import { formatBytes } from './format.js';
+import { formatBytes } from '../report/format.js';
 
 /** The `cleanup` command. */
 export const cleanupCommand: Command = {

@@ -5,6 +5,7 @@
  */
 import { clickHouseCredentials } from '../config.js';
 import type { QuerySource } from '../query/clickhouse/options.js';
+import { redactCredentials } from '../errors.js';
 import { isHttpUrl } from '../options.js';
 import { UsageError } from './args.js';
 
@@ -20,7 +21,7 @@ export function sourceFromFlags(values: { clickhouse?: string | undefined; datab
     return undefined;
   }
   if (values.dir !== undefined || values.pattern !== undefined) throw new UsageError('--clickhouse reads ClickHouse, not files: drop --dir / --pattern');
-  if (!isHttpUrl(url)) throw new UsageError(`--clickhouse must be the http(s) URL of the server, e.g. http://clickhouse:8123 (got "${hideCredentials(url)}")`);
+  if (!isHttpUrl(url)) throw new UsageError(`--clickhouse must be the http(s) URL of the server, e.g. http://clickhouse:8123 (got "${redactCredentials(url, true)}")`);
   for (const [flag, value] of [['database', database], ['table', table]] as const) {
     if (value === '') throw new UsageError(`--${flag} must not be empty`);
   }
@@ -34,8 +35,4 @@ export function describeSource(values: { clickhouse?: string | undefined; databa
   url.username = '';
   url.password = '';
   return `ClickHouse ${url.href.replace(/\/$/, '')}, table ${values.database ?? 'otel'}.${values.table ?? 'otel_logs'}`;
-}
-
-function hideCredentials(text: string): string {
-  return text.replace(/\/\/[^/@]*@/, '//');
 }

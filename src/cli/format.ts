@@ -1,8 +1,7 @@
 /**
- * Text tables for the CLI; the unit formatters live with the report (`report/format.ts`), which the CLI uses too.
+ * Text tables for the CLI (the unit formatters are the report's, `report/format.ts`).
  * @internal
  */
-export { formatBytes, formatCount, formatDuration, formatPercent } from '../report/format.js';
 
 /** Renders rows as an aligned text table: text columns left-aligned, the `numeric` ones right-aligned. */
 export function renderTable(header: readonly string[], rows: readonly (readonly string[])[], numeric: readonly boolean[]): string {

@@ -11,7 +11,7 @@ import { runReportQueries } from '../report/gather.js';
 import { appRows, renderReport } from '../report/html.js';
 import type { Command, CommandIo } from './args.js';
 import { FILTER_FLAGS, parseFlags, readOptionsFromFlags, readPricesFlag } from './args.js';
-import { formatCount } from './format.js';
+import { formatCount } from '../report/format.js';
 import { describeSource } from './clickhouse-flags.js';
 
 const USAGE = 'perflog report [--dir logs] [--pattern GLOB]... [--clickhouse URL [--database otel] [--table otel_logs]] [--module M] [--operation O] [--since 24h|7d|ISO] '

@@ -6,7 +6,8 @@ import { queryMetrics } from '../query/query.js';
 import { INTERNAL_MODULES, topRows } from '../report/breakdown.js';
 import type { Command, CommandIo } from './args.js';
 import { FILTER_FLAGS, UsageError, parseFlags, parseFormat, readOptionsFromFlags } from './args.js';
-import { formatBytes, formatCount, formatDuration, formatPercent, renderTable } from './format.js';
+import { formatBytes, formatCount, formatDuration, formatPercent } from '../report/format.js';
+import { renderTable } from './format.js';
 import { describeSource } from './clickhouse-flags.js';
 
 const USAGE = 'perflog stats [--dir logs] [--pattern GLOB]... [--clickhouse URL [--database otel] [--table otel_logs]] '

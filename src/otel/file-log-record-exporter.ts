@@ -6,9 +6,13 @@ import { resolve } from 'node:path';
 import { diag } from '@opentelemetry/api';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { PerflogError } from '../errors.js';
-import { PerflogConfigError, rateLimitedReporter } from '../errors.js';
+import { rateLimitedReporter } from '../errors.js';
 import { FileExporter } from '../exporters/file-exporter.js';
 import type { PerflogStats } from '../interfaces.js';
+import type { Rule } from '../option-rules.js';
+import { ruleOf } from '../option-rules.js';
+import { newStats } from '../pipeline.js';
+import { CODE_NAMING, assertValid } from '../rule-check.js';
 import { logRecordLine } from './log-record-line.js';
 
 /** What `export()` hands its callback: OTel's `ExportResult` (`code` 0 = SUCCESS, 1 = FAILED). */
@@ -30,6 +34,16 @@ export interface PerflogFileLogRecordExporterOptions {
 
 const SUCCESS: FileExportResult = Object.freeze({ code: 0 });
 
+/** The options' rules: those of the factory options they mirror (`logDir`, `file.*`, `onError`); unknown keys are errors. */
+const OPTIONS_RULE: Rule = Object.freeze({
+  type: 'object',
+  additionalProperties: false,
+  properties: Object.freeze({
+    logDir: ruleOf('logDir'), fileName: ruleOf('file.fileName'), maxSizeMb: ruleOf('file.maxSizeMb'),
+    rotateInterval: ruleOf('file.rotateInterval'), onError: ruleOf('onError'),
+  }),
+});
+
 /**
  * An OpenTelemetry `LogRecordExporter` writing every record, perflog's or not, as one JSON line into a rotating file,
  * with the promises of perflog's own files: whole lines only, several processes on one file, rotation by size and
@@ -47,17 +61,16 @@ export class PerflogFileLogRecordExporter implements LogRecordExporter {
   /** The active file's absolute path. */
   readonly path: string;
   readonly #file: FileExporter;
-  readonly #stats: PerflogStats = { recordsWritten: 0, recordsDropped: 0, writeErrors: 0, exportErrors: 0, bytesWritten: 0, recordsExported: 0 };
+  readonly #stats: PerflogStats = newStats();
   #shutdown: Promise<void> | undefined;
 
-  /** @throws {PerflogConfigError} when an option is invalid; the message names it. */
+  /**
+   * @throws {PerflogConfigError} when an option is invalid (by the rules of the factory option it mirrors: `logDir`,
+   * `file.fileName`, `file.maxSizeMb`, `file.rotateInterval`, `onError`) or unknown; the message names it.
+   */
   constructor(options: PerflogFileLogRecordExporterOptions = {}) {
+    assertValid(OPTIONS_RULE, options, CODE_NAMING);
     const { logDir = 'logs/otel', fileName = 'otel_logs.log', maxSizeMb = 100, rotateInterval = 'daily', onError } = options;
-    if (typeof logDir !== 'string' || logDir === '') throw new PerflogConfigError('logDir', 'a non-empty string', logDir);
-    if (typeof fileName !== 'string' || fileName === '' || /[/\\]/.test(fileName)) throw new PerflogConfigError('fileName', 'a file name without a directory', fileName);
-    if (typeof maxSizeMb !== 'number' || !(maxSizeMb > 0) || maxSizeMb === Infinity) throw new PerflogConfigError('maxSizeMb', 'a number > 0', maxSizeMb);
-    if (!['none', 'hourly', 'daily'].includes(rotateInterval)) throw new PerflogConfigError('rotateInterval', '"none", "hourly" or "daily"', rotateInterval);
-    if (onError !== undefined && typeof onError !== 'function') throw new PerflogConfigError('onError', 'a function', onError);
     this.path = resolve(logDir, fileName);
     const report = rateLimitedReporter((error) => {
       try {

@@ -14,6 +14,7 @@ import { PerflogFileLogRecordExporter } from '../../src/otel/index.js';
 import type { OtelExitMode, OtelWriterArgs } from '../fixtures/otel-file-writer.js';
 import { readRecords, seqsInOrder } from '../fixtures/log-files.js';
 import { runNode } from '../helpers/files.js';
+import { resolveOptions } from '../../src/options.js';
 import type { ChildResult } from '../helpers/files.js';
 
 const WRITER = fileURLToPath(new URL('../fixtures/otel-file-writer.ts', import.meta.url));
@@ -119,6 +120,33 @@ describe('PerflogFileLogRecordExporter', function () {
       expect(() => new PerflogFileLogRecordExporter({ maxSizeMb: 0 })).to.throw(PerflogConfigError, /maxSizeMb/);
       expect(() => new PerflogFileLogRecordExporter({ fileName: 'a/b' })).to.throw(PerflogConfigError, /fileName/);
       expect(() => new PerflogFileLogRecordExporter({ rotateInterval: 'weekly' as never })).to.throw(PerflogConfigError, /rotateInterval/);
+      expect(() => new PerflogFileLogRecordExporter({ fileName: '..' })).to.throw(PerflogConfigError, /^fileName must be a file name without a directory/);
+      expect(() => new PerflogFileLogRecordExporter({ logDir: dir, colour: 'red' } as never))
+        .to.throw(PerflogConfigError, /^colour must be one of the known options \(logDir, fileName, maxSizeMb, rotateInterval, onError\)/);
+    });
+
+    it('accepts exactly the values the factory accepts for the same options (fast-check)', async () => {
+      const value = fc.oneof(
+        fc.double(), fc.integer({ min: -2, max: 200 }), fc.constantFrom('none', 'hourly', 'daily', 'weekly', '', 'a.log', '..', 'a/b', 'x\0y', 'a'.repeat(129), null),
+        fc.string({ maxLength: 6 }), fc.boolean(),
+      );
+      // each is the factory's file.<same name> option
+      await fc.assert(fc.asyncProperty(fc.constantFrom<'maxSizeMb' | 'rotateInterval' | 'fileName'>('maxSizeMb', 'rotateInterval', 'fileName'), value, async (name, v) => {
+        const accepts = (make: () => unknown): boolean => {
+          try {
+            make();
+            return true;
+          } catch (error) {
+            expect(error).to.be.instanceOf(PerflogConfigError);
+            expect((error as PerflogConfigError).key).to.match(new RegExp(`(^|\\.)${name}$`));
+            return false;
+          }
+        };
+        let exporter: PerflogFileLogRecordExporter | undefined;
+        const byExporter = accepts(() => { exporter = new PerflogFileLogRecordExporter({ logDir: dir, [name]: v }); });
+        await exporter?.shutdown();
+        expect(byExporter, `${name}: ${String(v)}`).to.equal(accepts(() => resolveOptions({ options: { file: { [name]: v } } })));
+      }), { numRuns: 100 });
     });
   });
 
