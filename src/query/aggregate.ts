@@ -237,10 +237,11 @@ export class Aggregator {
     if (hasDuration && numbers[DURATION]! >= 0) {
       let duration = numbers[DURATION]!;
       const i = this.#approximate;
-      if (i >= 0 && (duration <= group.durationMin * (1 + 1e-12) || duration >= group.durationMax * (1 - 1e-12))) {
+      const running = group.duration;
+      if (i >= 0 && (duration <= running.min * (1 + 1e-12) || duration >= running.max * (1 - 1e-12))) {
         duration = tokenValue(buf, i) as number;
       }
-      group.addDuration(duration);
+      running.add(duration);
     }
     for (let i = 0; i < this.#totalCount; i++) {
       if (kinds[FIRST_TOTAL + i] === NUMBER) group.totals[i]! += numbers[FIRST_TOTAL + i]!;
@@ -296,9 +297,7 @@ export class Aggregator {
   /** This aggregate as plain data. */
   toState(): AggregateState {
     const groups = [...this.groups()].map(([key, g]) => ({
-      key, count: g.count, errors: g.errors, durationCount: g.durationCount, durationSum: g.durationSum,
-      durationMin: g.durationMin, durationMax: g.durationMax, totals: [...g.totals], sketch: g.sketch.toState(),
-      llmCalls: g.llmCalls, ttft: g.ttft?.toState(), rates: g.rates?.toState(),
+      key, count: g.count, errors: g.errors, duration: g.duration.toState(), totals: [...g.totals], llmCalls: g.llmCalls, ttft: g.ttft?.toState(), rates: g.rates?.toState(),
     }));
     return { linesRead: this.linesRead, badLines: this.badLines, groups };
   }
@@ -309,12 +308,11 @@ export class Aggregator {
     this.badLines += state.badLines;
     for (const g of state.groups) {
       const other = new GroupStats(this.#totalCount);
-      Object.assign(other, { count: g.count, errors: g.errors, durationCount: g.durationCount, durationSum: g.durationSum,
-        durationMin: g.durationMin, durationMax: g.durationMax, llmCalls: g.llmCalls });
+      Object.assign(other, { count: g.count, errors: g.errors, llmCalls: g.llmCalls });
+      other.duration = Running.fromState(g.duration);
       if (g.ttft !== undefined) other.ttft = Running.fromState(g.ttft);
       if (g.rates !== undefined) other.rates = DurationSketch.fromState(g.rates);
       g.totals.forEach((total, i) => { other.totals[i] = total; });
-      other.sketch = DurationSketch.fromState(g.sketch);
       this.groupOf(g.key).merge(other);
     }
   }

@@ -5,13 +5,12 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { PerflogConfigError } from '../errors.js';
-import type { AggregateState, GroupStats, GroupValue } from './group-stats.js';
+import type { AggregateState, GroupStats, GroupValue, Running } from './group-stats.js';
 import type { AggregateOptions } from './aggregate.js';
 import { Aggregator } from './aggregate.js';
 import type { FileTask } from './files.js';
 import { isGzip, readChunks, splitFile } from './files.js';
 import { listFiles } from './list-files.js';
-import type { DurationSketch } from './sketch.js';
 import type { ReadOptions } from './options.js';
 import { resolveReadOptions } from './options.js';
 import type { QuerySource } from './clickhouse/options.js';
@@ -236,19 +235,19 @@ function toRow(groupBy: readonly string[], key: GroupValue[], stats: GroupStats,
     count: stats.count,
     errors: stats.errors,
     successRate: stats.count === 0 ? 1 : (stats.count - stats.errors) / stats.count,
-    duration: summarize(stats.durationCount, stats.durationSum, stats.durationMin, stats.durationMax, stats.sketch),
+    duration: summarize(stats.duration),
     totals,
   };
   if (stats.llmCalls > 0) {
     const ttft = stats.ttft;
-    row.timeToFirstToken = ttft === undefined ? null : summarize(ttft.count, ttft.sum, ttft.min, ttft.max, ttft.sketch);
+    row.timeToFirstToken = ttft === undefined ? null : summarize(ttft);
     row.outputTokensPerSecond = stats.rates === undefined ? null : stats.rates.quantile(0.5);
   }
   return row;
 }
 
 /** Min, mean, percentiles (clamped to the exact min and max) and max; all `null` when there is no value. */
-function summarize(count: number, sum: number, min: number, max: number, sketch: DurationSketch): DurationSummary {
+function summarize({ count, sum, min, max, sketch }: Running): DurationSummary {
   const has = count > 0;
   const at = (q: number): number | null => (has ? Math.min(max, Math.max(min, sketch.quantile(q))) : null);
   return { min: has ? min : null, mean: has ? sum / count : null, p50: at(0.5), p90: at(0.9), p95: at(0.95), p99: at(0.99), max: has ? max : null };
