@@ -2,19 +2,22 @@
  * bench/llm: what instrumenting a real OpenAI client costs, against the local fake LLM server (loopback, no delays).
  * Contenders, all on the same openai 6 client class (the anchor hooks only openai < 7): the client alone, the client
  * with perflog/openai (records written to a file), and the client with the contrib
- * @opentelemetry/instrumentation-openai (spans to a TracerProvider), enabled only during its own rounds. Rounds are
- * interleaved, responses replayed from memory (see replayFetch); prints median µs per call, the added µs per call against the plain client, ns per streamed chunk, and
- * perflog's added cost as a ratio of the anchor's. Langfuse's observeOpenAI needs its tracing stack and a backend,
- * so the contrib instrumentation is the anchor that runs offline.
+ * @opentelemetry/instrumentation-openai (spans through a BatchSpanProcessor to a JSON-lines file), enabled only during
+ * its own rounds. Responses are replayed from memory (see replayFetch). Each round runs every contender once, in a
+ * rotating order, a full GC before each, its flush (the file write) inside its clock; a contender's added cost is the
+ * median over rounds of its time minus the plain client's time in the same round (paired differences).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { metrics } from '@opentelemetry/api';
 import type { MeterProvider } from '@opentelemetry/api';
-import { TracerProvider } from '@opentelemetry/sdk-trace';
+import { ExportResultCode } from '@opentelemetry/core';
+import type { ExportResult } from '@opentelemetry/core';
+import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type OpenAI from 'openai';
 import { startFakeLlmServer } from '../examples/support/fake-llm-server.js';
 import { PerformanceMonitorFactory } from '../src/index.js';
@@ -24,14 +27,59 @@ import { observeStream } from '../src/instrumentation/stream.js';
 import { observeChatChunk } from '../src/openai/chunks.js';
 import { instrumentOpenAI } from '../src/openai/index.js';
 import { OPENAI6_FIXTURE, installOpenAI6Fixture } from '../test/helpers/openai6-fixture.js';
-import { printRatio, printRatios, summarize } from './harness.js';
+import { collectGarbage, countFromEnv, printRatio, printRatios, quantile, summarize } from './harness.js';
 import type { ContenderResult } from './harness.js';
 
-const ROUNDS = 15;
-const CALLS_PER_ROUND = 1000;
+const ROUNDS = countFromEnv('ROUNDS', 60);
+const WARMUP_ROUNDS = 3;
+const CALLS_PER_ROUND = countFromEnv('OPS', 250);
+const STREAM_ROUNDS = Math.max(5, Math.round(ROUNDS / 4));
 const STREAM_CHUNKS = 400;
 const STREAMS_PER_ROUND = 20;
 
+/**
+ * The anchor's exporter: each span as one JSON line (name, ids, times, status, attributes), buffered like perflog's
+ * file exporter (64 KiB, `writeSync`), so both contenders pay for a real file write of what they recorded.
+ */
+class JsonLinesSpanExporter implements SpanExporter {
+  #buffer = '';
+  readonly #fd: number;
+
+  constructor(path: string) {
+    this.#fd = openSync(path, 'a');
+  }
+
+  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    for (const span of spans) {
+      const { traceId, spanId } = span.spanContext();
+      this.#buffer += `${JSON.stringify({
+        name: span.name, trace_id: traceId, span_id: spanId, start: span.startTime[0] + span.startTime[1] / 1e9,
+        duration: span.duration[0] + span.duration[1] / 1e9, status: span.status.code, ...span.attributes,
+      })}\n`;
+      if (this.#buffer.length >= 65536) this.flushSync();
+    }
+    done({ code: ExportResultCode.SUCCESS });
+  }
+
+  flushSync(): void {
+    if (this.#buffer === '') return;
+    writeSync(this.#fd, this.#buffer);
+    this.#buffer = '';
+  }
+
+  forceFlush(): Promise<void> {
+    this.flushSync();
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    this.flushSync();
+    closeSync(this.#fd);
+    return Promise.resolve();
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'perflog-bench-llm-'));
 installOpenAI6Fixture();
 const require = createRequire(join(OPENAI6_FIXTURE, 'package.json'));
 const { OpenAIInstrumentation } = require('@opentelemetry/instrumentation-openai') as {
@@ -39,15 +87,17 @@ const { OpenAIInstrumentation } = require('@opentelemetry/instrumentation-openai
     setTracerProvider(p: TracerProvider): void; setMeterProvider(p: MeterProvider): void; enable(): void; disable(): void;
   };
 };
+const spanExporter = new JsonLinesSpanExporter(join(dir, 'spans.jsonl'));
+// OTel's defaults (maxQueueSize 2048, maxExportBatchSize 512, scheduledDelayMillis 5000): a round's spans fit the queue.
+const tracerProvider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter: spanExporter })] });
 const contrib = new OpenAIInstrumentation({ enabled: false });
-contrib.setTracerProvider(new TracerProvider());
+contrib.setTracerProvider(tracerProvider);
 contrib.setMeterProvider(metrics.getMeterProvider());
 contrib.enable(); // hooks require('openai') below; disabled again except during its rounds
 const OpenAI6 = (require('openai') as { default: typeof OpenAI }).default;
 contrib.disable();
 
 const server = await startFakeLlmServer({ behaviour: { chunks: 3 } });
-const dir = mkdtempSync(join(tmpdir(), 'perflog-bench-llm-'));
 const factory = new PerformanceMonitorFactory({ baseDir: dir, cleanup: { enabled: false } });
 /**
  * The server's responses, fetched once per request shape and replayed from memory: the loopback round trip on a
@@ -82,45 +132,91 @@ const stream: Run = async (client) => {
   return chunks;
 };
 
-/** Interleaved rounds; returns ns per call and ns per chunk samples for each contender. */
-async function measure(run: Run, perRound: number): Promise<{ perCall: ContenderResult[]; perChunk: ContenderResult[] }> {
-  const contenders: Array<[string, OpenAI, boolean]> = [['openai', plain, false], ['openai+perflog', perflog, false], ['openai+contrib', anchor, true]];
-  const callSamples = new Map<string, number[]>(contenders.map(([name]) => [name, []]));
-  const chunkSamples = new Map<string, number[]>(contenders.map(([name]) => [name, []]));
-  for (let round = 0; round < ROUNDS + 2; round++) {
+interface Measured {
+  /** ns per call (or per chunk) of each contender, every measured round. */
+  results: ContenderResult[];
+  /** Per contender but the plain client: its figure minus the plain client's in the same round, every measured round. */
+  added: Map<string, number[]>;
+}
+
+function paired(samples: Map<string, number[]>): Measured {
+  const base = samples.get('openai')!;
+  const added = new Map([...samples].filter(([name]) => name !== 'openai').map(([name, values]) => [name, values.map((v, i) => v - base[i]!)]));
+  return { results: [...samples].map(([name, values]) => summarize(name, values)), added };
+}
+
+/** The process's CPU time (user + system) in ns: unlike wall time, it leaves out the time other processes run. */
+function cpuNs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) * 1000;
+}
+
+/**
+ * Rounds of `perRound` runs of every contender, in a rotating order, a full GC before each contender and its flush
+ * inside its clock; `unit` turns a contender's round (ns, runs, chunks) into the figure compared (ns per call, per
+ * chunk), in wall time and in the process's CPU time. The plain client of the same round is the baseline of each
+ * paired difference: the machine's drift hits the three contenders of a round alike, and the median of the
+ * differences drops the rounds a burst of noise hit.
+ */
+async function measure(
+  run: Run, perRound: number, rounds: number, unit: (ns: number, runs: number, chunks: number) => number,
+): Promise<{ wall: Measured; cpu: Measured }> {
+  const contenders: Array<[string, OpenAI, (() => Promise<void>) | undefined]> = [
+    ['openai', plain, undefined],
+    ['openai+perflog', perflog, () => factory.flush()],
+    ['openai+contrib', anchor, () => tracerProvider.forceFlush()],
+  ];
+  const wall = new Map<string, number[]>(contenders.map(([name]) => [name, []]));
+  const cpu = new Map<string, number[]>(contenders.map(([name]) => [name, []]));
+  for (let round = 0; round < WARMUP_ROUNDS + rounds; round++) {
     for (let i = 0; i < contenders.length; i++) {
-      const [name, client, isContrib] = contenders[(i + round) % contenders.length]!;
+      const [name, client, flush] = contenders[(i + round) % contenders.length]!;
+      const isContrib = client === anchor;
       if (isContrib) contrib.enable();
+      collectGarbage();
       let chunks = 0;
+      const cpuStart = cpuNs();
       const start = performance.now();
       for (let n = 0; n < perRound; n++) chunks += await run(client);
-      const ns = (performance.now() - start) * 1e6;
+      if (flush !== undefined) await flush();
+      const wallNs = (performance.now() - start) * 1e6;
+      const cpuUsed = cpuNs() - cpuStart;
       if (isContrib) contrib.disable();
-      await factory.flush();
-      if (round < 2) continue;
-      callSamples.get(name)!.push(ns / perRound);
-      chunkSamples.get(name)!.push(ns / chunks);
+      if (round < WARMUP_ROUNDS) continue;
+      wall.get(name)!.push(unit(wallNs, perRound, chunks));
+      cpu.get(name)!.push(unit(cpuUsed, perRound, chunks));
     }
   }
-  const list = (samples: Map<string, number[]>): ContenderResult[] => [...samples].map(([name, values]) => summarize(name, values));
-  return { perCall: list(callSamples), perChunk: list(chunkSamples) };
+  return { wall: paired(wall), cpu: paired(cpu) };
 }
 
-function added(results: ContenderResult[], name: string): number {
-  return results.find((r) => r.name === name)!.medianNs - results.find((r) => r.name === 'openai')!.medianNs;
+/** Prints the median and spread of each contender's paired added cost; returns the medians by name. */
+function printAdded(title: string, measured: Measured, scale: number, unitName: string): Map<string, number> {
+  console.log(`added ${title} (median of per-round paired differences, p25 to p75):`);
+  const medians = new Map<string, number>();
+  for (const [name, values] of measured.added) {
+    const sorted = [...values].sort((x, y) => x - y);
+    const median = quantile(sorted, 0.5);
+    medians.set(name, median);
+    const fmt = (v: number): string => (v / scale).toFixed(scale === 1 ? 0 : 2);
+    console.log(`  ${name.padEnd(28)}${`${fmt(median)} ${unitName}`.padStart(12)}   ${fmt(quantile(sorted, 0.25))} to ${fmt(quantile(sorted, 0.75))}`);
+  }
+  return medians;
 }
 
-const calls = await measure(call, CALLS_PER_ROUND);
-printRatios(`non-streamed chat completion (${CALLS_PER_ROUND} calls/round, ${ROUNDS} rounds): ns per call`, calls.perCall, 'openai');
-const perflogAdded = added(calls.perCall, 'openai+perflog');
-const contribAdded = added(calls.perCall, 'openai+contrib');
-console.log(`added per call: perflog ${(perflogAdded / 1000).toFixed(1)} µs, contrib ${(contribAdded / 1000).toFixed(1)} µs`);
-printRatio('perflog added cost per call / contrib added cost per call', perflogAdded, contribAdded);
+const calls = await measure(call, CALLS_PER_ROUND, ROUNDS, (ns, runs) => ns / runs);
+for (const [clock, measured] of [['wall', calls.wall], ['CPU', calls.cpu]] as const) {
+  printRatios(`non-streamed chat completion (${CALLS_PER_ROUND} calls/round, ${ROUNDS} rounds): ${clock} ns per call`, measured.results, 'openai');
+  const callAdded = printAdded(`${clock} time per call`, measured, 1000, 'µs');
+  printRatio(`perflog added cost per call / contrib added cost per call (${clock} time)`, callAdded.get('openai+perflog')!, callAdded.get('openai+contrib')!);
+}
 
 server.setBehaviour({ chunks: STREAM_CHUNKS });
-const streams = await measure(stream, STREAMS_PER_ROUND);
-printRatios(`streamed chat completion, ${STREAM_CHUNKS} chunks: ns per chunk`, streams.perChunk, 'openai');
-console.log(`added per streamed chunk (call cost included): perflog ${added(streams.perChunk, 'openai+perflog').toFixed(0)} ns, contrib ${added(streams.perChunk, 'openai+contrib').toFixed(0)} ns`);
+const streams = await measure(stream, STREAMS_PER_ROUND, STREAM_ROUNDS, (ns, _runs, chunks) => ns / chunks);
+for (const [clock, measured] of [['wall', streams.wall], ['CPU', streams.cpu]] as const) {
+  printRatios(`streamed chat completion, ${STREAM_CHUNKS} chunks (${STREAMS_PER_ROUND} streams/round, ${STREAM_ROUNDS} rounds): ${clock} ns per chunk`, measured.results, 'openai');
+  printAdded(`${clock} time per streamed chunk (call cost included)`, measured, 1, 'ns');
+}
 
 // The stream wrapper alone, on an in-memory iterator of the same chunk objects: what perflog adds to each chunk's
 // delivery without the SDK's parsing and the machine's scheduling noise around it.
@@ -146,5 +242,7 @@ printRatios(`stream wrapper alone, ${CHUNKS} in-memory chunks: ns per chunk`, wr
 console.log(`added per chunk by the wrapper: ${(wrapper[1]!.medianNs - wrapper[0]!.medianNs).toFixed(0)} ns`);
 
 await factory.shutdown();
+await tracerProvider.shutdown();
 await server.close();
-rmSync(dir, { recursive: true, force: true });
+if (process.env['PERFLOG_BENCH_KEEP'] === undefined) rmSync(dir, { recursive: true, force: true });
+else console.log(dir);

@@ -7,12 +7,12 @@ import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { DropReason } from './errors.js';
 import { PerflogRecordError } from './errors.js';
 import { NO_FIELDS } from './field-encoder.js';
-import type { FieldEncoder } from './field-encoder.js';
-import type { Attributes, MetricLogWriter } from './interfaces.js';
+import type { FieldEncoder, FieldValue } from './field-encoder.js';
+import type { Attributes, MetricLogWriter, MetricType } from './interfaces.js';
 import type { Pipeline } from './pipeline.js';
 import { MAX_RECORD_BYTES, encodeAttributes, encodeString } from './record-encoder.js';
 import type { AttributePairs, AttributeProblem, LiftedFields } from './record-encoder.js';
-import type { MetricInput, RecordMeta, RecordSink } from './sinks/record-sink.js';
+import type { RecordMeta, RecordSink } from './sinks/record-sink.js';
 
 /**
  * perflog's `MetricLogWriter`: writes the records of one module into a factory's pipeline.
@@ -20,15 +20,19 @@ import type { MetricInput, RecordMeta, RecordSink } from './sinks/record-sink.js
  */
 export class ModuleMetricWriter implements MetricLogWriter {
   readonly module: string;
-  /** `,"module":"<module>"`, encoded once. */
+  /** `,"module":"<module>"`, encoded once; and with `success` before it, the way most records carry them. */
   readonly #moduleField: string;
+  readonly #succeededModule: string;
+  readonly #failedModule: string;
   readonly #lookup: (module: string) => ModuleMetricWriter;
   #pipeline: Pipeline;
   #sinks: readonly RecordSink[];
   #collects: boolean;
-  // the last operation and its encoding: a monitor repeats a few operations, so most records skip the escaping
+  // the last operation and metric type, and the record's text from `metric_type` to the measure's name: a monitor
+  // repeats a few operations, so most records skip the escaping and the concatenation
   #lastOperation = '';
-  #lastOperationJson = '""';
+  #lastMetricType: MetricType | '' = '';
+  #lastHead = '';
   // one meta object reused record after record (sinks read it only during write()); a record written while the sinks
   // are being called (a sink that records, re-entrantly) gets its own, so the outer record's meta stays intact
   readonly #meta = new WriterMeta();
@@ -38,6 +42,8 @@ export class ModuleMetricWriter implements MetricLogWriter {
   constructor(pipeline: Pipeline, module: string, lookup: (module: string) => ModuleMetricWriter) {
     this.module = module;
     this.#moduleField = `,"module":${encodeString(module)}`;
+    this.#succeededModule = `,"success":true${this.#moduleField}`;
+    this.#failedModule = `,"success":false${this.#moduleField}`;
     this.#lookup = lookup;
     this.#pipeline = pipeline;
     this.#sinks = pipeline.sinks;
@@ -59,34 +65,48 @@ export class ModuleMetricWriter implements MetricLogWriter {
   logTimer(operation: string, seconds: number, attributes?: Attributes): void {
     if (typeof operation !== 'string') return this.reject('invalid_type', String(operation), 'operation', operation, 'a string');
     if (!isDuration(seconds)) return this.rejectNumber(operation, 'seconds', seconds, 'a finite number of seconds >= 0');
-    this.write(NO_FIELDS, { metricType: 'timer', operation, measure: seconds, success: true, attributes }, true);
+    this.#write(NO_FIELDS, undefined, 'timer', operation, seconds, undefined, true, undefined, attributes, true);
   }
 
   logCounter(operation: string, value = 1, attributes?: Attributes): void {
     if (typeof operation !== 'string') return this.reject('invalid_type', String(operation), 'operation', operation, 'a string');
     if (!Number.isFinite(value)) return this.rejectNumber(operation, 'value', value, 'a finite number');
-    this.write(NO_FIELDS, { metricType: 'counter', operation, measure: value, attributes }, false);
+    this.#write(NO_FIELDS, undefined, 'counter', operation, value, undefined, undefined, undefined, attributes, false);
   }
 
   logGauge(operation: string, value: number, attributes?: Attributes): void {
     if (typeof operation !== 'string') return this.reject('invalid_type', String(operation), 'operation', operation, 'a string');
     if (!Number.isFinite(value)) return this.rejectNumber(operation, 'value', value, 'a finite number');
-    this.write(NO_FIELDS, { metricType: 'gauge', operation, measure: value, attributes }, false);
+    this.#write(NO_FIELDS, undefined, 'gauge', operation, value, undefined, undefined, undefined, attributes, false);
   }
 
   /**
-   * @internal Writes one record whose own values the caller validated; its attributes are checked here (a bad one
-   * drops the record). `encoder` is the monitor type's (its field names); with `lift`, `success`/`error` attributes
-   * become the record's own fields (`logTimer`, `time()`).
+   * @internal Writes one timer record of a built-in monitor, whose own values the caller validated; its attributes
+   * are checked here (a bad one drops the record). `fields` holds the values of `encoder`'s fields (the monitor type's
+   * own); it may be an array the caller reuses: it is read before any user code runs, and copied when a sink keeps it.
+   * Plain parameters, no record object: the hot path allocates nothing but the line.
    */
-  write(encoder: FieldEncoder, input: MetricInput, lift: boolean): void {
+  writeTimer(
+    encoder: FieldEncoder, fields: readonly FieldValue[] | undefined, operation: string, seconds: number, size: number | undefined,
+    success: boolean, error: string | undefined, attributes: Attributes | undefined,
+  ): void {
+    this.#write(encoder, fields, 'timer', operation, seconds, size, success, error, attributes, false);
+  }
+
+  /** With `lift`, `success`/`error` attributes become the record's own fields (`logTimer`, `time()`). */
+  #write(
+    encoder: FieldEncoder, fields: readonly FieldValue[] | undefined, metricType: MetricType, operation: string, measure: number,
+    size: number | undefined, success: boolean | undefined, error: string | undefined, attributes: Attributes | null | undefined,
+    lift: boolean,
+  ): void {
     const pipeline = this.#pipeline;
-    const { operation, attributes } = input;
     if (pipeline.isClosed) return this.reject('shutdown', operation, undefined, undefined, '');
-    let success = input.success;
-    let error = input.error;
+    // the module fields first: attribute getters (user code) may record through the same monitor, whose reused
+    // array then holds that record's values
+    const fieldsJson = fields === undefined ? '' : encoder.encode(fields);
     let userFields = '';
     let collected: AttributePairs | undefined;
+    if (this.#collects && fields !== undefined) fields = fields.slice();
     if (attributes !== undefined && attributes !== null) {
       const lifted: LiftedFields | undefined = lift ? { success: undefined, error: undefined } : undefined;
       if (this.#collects) collected = [];
@@ -98,24 +118,21 @@ export class ModuleMetricWriter implements MetricLogWriter {
         if (lifted.error !== undefined) error = lifted.error;
       }
     }
-    if (operation !== this.#lastOperation) {
+    if (operation !== this.#lastOperation || metricType !== this.#lastMetricType) {
       this.#lastOperation = operation;
-      this.#lastOperationJson = encodeString(operation);
+      this.#lastMetricType = metricType;
+      this.#lastHead = `,"metric_type":"${metricType}","operation":${encodeString(operation)},${metricType === 'timer' ? '"duration":' : '"value":'}`;
     }
     const timeMs = Date.now();
     if (timeMs !== clock.ms) {
       clock.ms = timeMs;
-      clock.text = `${timeMs / 1000}`;
+      clock.text = `{"timestamp":${timeMs / 1000}`;
     }
-    let line = `{"timestamp":${clock.text},"metric_type":"${input.metricType}","operation":${this.#lastOperationJson},${
-      input.metricType === 'timer' ? '"duration":' : '"value":'}${input.measure}`;
-    const { size } = input;
+    let line = clock.text + this.#lastHead + measure;
     if (size !== undefined) line += `,"size":${size}`;
-    if (success !== undefined) line += `,"success":${success}`;
-    line += this.#moduleField;
-    const { fields } = input;
-    if (fields !== undefined) line += encoder.encode(fields);
-    line += userFields;
+    line += success === undefined ? this.#moduleField : success ? this.#succeededModule : this.#failedModule;
+    if (fieldsJson !== '') line += fieldsJson;
+    if (userFields !== '') line += userFields;
     if (error !== undefined) line += `,"error":${encodeString(error)}`;
     let traceId: string | undefined;
     let spanId: string | undefined;
@@ -130,7 +147,19 @@ export class ModuleMetricWriter implements MetricLogWriter {
     if (line.length > MAX_RECORD_BYTES / 3 && Buffer.byteLength(line) > MAX_RECORD_BYTES) return this.#rejectSize(operation, line);
     const isNested = this.#isDispatching;
     const meta = isNested ? new WriterMeta() : this.#meta;
-    meta.set(input, encoder, this.module, timeMs, success, error, collected, traceId, spanId);
+    meta.metricType = metricType;
+    meta.operation = operation;
+    meta.measure = measure;
+    meta.size = size;
+    meta.encoder = encoder;
+    meta.fields = fields;
+    meta.module = this.module;
+    meta.timeMs = timeMs;
+    meta.success = success;
+    meta.error = error;
+    meta.attributes = collected;
+    meta.traceId = traceId;
+    meta.spanId = spanId;
     this.#isDispatching = true;
     const sinks = this.#sinks;
     for (let i = 0; i < sinks.length; i++) sinks[i]!.write(line, meta);
@@ -173,8 +202,12 @@ export class ModuleMetricWriter implements MetricLogWriter {
 
 /** The writer's `RecordMeta`, filled for each record. */
 class WriterMeta implements RecordMeta {
-  input: MetricInput = EMPTY_INPUT;
+  metricType: MetricType = 'counter';
+  operation = '';
+  measure = 0;
+  size: number | undefined = undefined;
   encoder: FieldEncoder = NO_FIELDS;
+  fields: readonly FieldValue[] | undefined = undefined;
   module = '';
   timeMs = 0;
   success: boolean | undefined = undefined;
@@ -182,24 +215,7 @@ class WriterMeta implements RecordMeta {
   attributes: AttributePairs | undefined = undefined;
   traceId: string | undefined = undefined;
   spanId: string | undefined = undefined;
-
-  set(
-    input: MetricInput, encoder: FieldEncoder, module: string, timeMs: number, success: boolean | undefined, error: string | undefined,
-    attributes: AttributePairs | undefined, traceId: string | undefined, spanId: string | undefined,
-  ): void {
-    this.input = input;
-    this.encoder = encoder;
-    this.module = module;
-    this.timeMs = timeMs;
-    this.success = success;
-    this.error = error;
-    this.attributes = attributes;
-    this.traceId = traceId;
-    this.spanId = spanId;
-  }
 }
-
-const EMPTY_INPUT: MetricInput = Object.freeze({ metricType: 'counter', operation: '', measure: 0 });
 
 /**
  * @internal The ids a record is written with instead of the active span's: `PerflogSpanProcessor` records an ended
@@ -207,7 +223,7 @@ const EMPTY_INPUT: MetricInput = Object.freeze({ metricType: 'counter', operatio
  */
 export const recordSpanContext: { current: SpanContext | undefined } = { current: undefined };
 
-/** The last millisecond seen and its encoding: records made in the same millisecond share one number-to-text. */
+/** The last millisecond seen and a line's start up to it (`{"timestamp":<seconds>`): records made in the same millisecond share one number-to-text. */
 const clock = { ms: -1, text: '' };
 
 /** @internal Whether a value is a valid duration in seconds. */

@@ -31,13 +31,12 @@ export function addGenAiAttributes(attributes: RecordAttributes): void {
  * and order as the line. `meta.attributes` must have been collected (`RecordSink.collectsAttributes`).
  */
 export function recordAttributes(meta: RecordMeta): RecordAttributes {
-  const { input } = meta;
-  const out: RecordAttributes = { timestamp: meta.timeMs / 1000, metric_type: input.metricType, operation: input.operation };
-  out[input.metricType === 'timer' ? 'duration' : 'value'] = input.measure;
-  if (input.size !== undefined) out['size'] = input.size;
+  const out: RecordAttributes = { timestamp: meta.timeMs / 1000, metric_type: meta.metricType, operation: meta.operation };
+  out[meta.metricType === 'timer' ? 'duration' : 'value'] = meta.measure;
+  if (meta.size !== undefined) out['size'] = meta.size;
   if (meta.success !== undefined) out['success'] = meta.success;
   out['module'] = meta.module;
-  const { fields } = input;
+  const { fields } = meta;
   if (fields !== undefined) {
     const names = meta.encoder.names;
     for (let i = 0; i < fields.length; i++) {

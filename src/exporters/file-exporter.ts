@@ -7,7 +7,7 @@ import { isMainThread } from 'node:worker_threads';
 import { PerflogWriteError } from '../errors.js';
 import type { PerflogStats } from '../interfaces.js';
 import { lockSync } from './file-lock.js';
-import { NEWLINE, countLines, makeDirectory } from './file-system.js';
+import { NEWLINE, countLines, encodeLines, makeDirectory, releaseLines } from './file-system.js';
 import type { RotateInterval } from './rotation.js';
 import { lockPathOf, periodLabel, periodMillis, rotateFile } from './rotation.js';
 
@@ -163,7 +163,7 @@ export class FileExporter {
   /** Writes out everything buffered, synchronously. Never throws: failures are counted and reported. */
   flushSync(): void {
     if (this.#pending === 0) return;
-    const data = Buffer.from(this.#buffer);
+    const data = encodeLines(this.#buffer);
     const records = this.#pending;
     this.#buffer = '';
     this.#pending = 0;
@@ -174,10 +174,12 @@ export class FileExporter {
       while (offset < data.length) offset += writeSync(this.#fd, data, offset);
       this.#size += data.length;
       this.#stats.bytesWritten += data.length;
+      releaseLines(data);
     } catch (error) {
       // A write that failed midway (disk full) leaves the lines before `offset` written, the one across it torn.
       const lost = records - countLines(data, offset);
       if (offset > 0 && data[offset - 1] !== NEWLINE) this.#tornIno = this.#ino;
+      releaseLines(data);
       this.#stats.bytesWritten += offset;
       this.#stats.writeErrors++;
       this.#stats.recordsDropped += lost;

@@ -49,17 +49,20 @@ export class CheckpointPerformanceMonitor extends LightweightPerformanceMonitor 
     if (writes === undefined || writes === null || !isCount(writes)) {
       return recorder.rejectNumber(operation, 'writes', writes, 'a whole number >= 0');
     }
-    this.#record(recorder, operation, record, [writes]);
+    this.#record(recorder, operation, record, writes);
   }
 
-  #record(recorder: MonitorRecorder, operation: string, record: CheckpointRecord, fields: readonly FieldValue[] | undefined): void {
-    if (fields === undefined && !recorder.checkCommon(operation, record)) return;
-    const { duration, size } = record;
+  /** Writes a checkpoint record; `writes` is the count of a `checkpoint_save_writes` record (checked), else undefined. */
+  #record(recorder: MonitorRecorder, operation: string, record: CheckpointRecord, writes: number | undefined): void {
+    if (writes === undefined && !recorder.checkCommon(operation, record)) return;
+    const { duration, size, success, error, attributes } = record;
     if (!isDuration(duration)) return recorder.rejectNumber(operation, 'duration', duration, 'a finite number of seconds >= 0');
     if (!isOptionalNonNegative(size)) return recorder.rejectNumber(operation, 'size', size, 'a finite number of bytes >= 0');
-    recorder.write({
-      metricType: 'timer', operation, measure: duration, size: size ?? undefined, success: record.success ?? true,
-      fields, attributes: record.attributes, error: record.error ?? undefined,
-    });
+    let fields: FieldValue[] | undefined;
+    if (writes !== undefined) {
+      fields = recorder.fields;
+      fields[0] = writes;
+    }
+    recorder.write(fields, operation, duration, size ?? undefined, success ?? true, error ?? undefined, attributes);
   }
 }

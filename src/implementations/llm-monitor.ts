@@ -47,10 +47,14 @@ export class LlmPerformanceMonitor extends LightweightPerformanceMonitor {
     if (totalTokens === undefined && typeof promptTokens === 'number' && typeof completionTokens === 'number') {
       totalTokens = promptTokens + completionTokens;
     }
-    writer.write({
-      metricType: 'timer', operation, measure: responseTime, success: record.success ?? true,
-      fields: [model, provider, promptTokens ?? undefined, completionTokens ?? undefined, totalTokens, timeToFirstToken ?? undefined],
-      attributes: record.attributes, error: record.error ?? undefined,
-    });
+    const { success, error, attributes } = record;
+    const fields = writer.fields;
+    fields[0] = model;
+    fields[1] = provider;
+    fields[2] = promptTokens ?? undefined;
+    fields[3] = completionTokens ?? undefined;
+    fields[4] = totalTokens;
+    fields[5] = timeToFirstToken ?? undefined;
+    writer.write(fields, operation, responseTime, undefined, success ?? true, error ?? undefined, attributes);
   }
 }

@@ -19,9 +19,12 @@ export class LogCleanerMonitor extends LightweightPerformanceMonitor {
 
   /** Records one run: `duration` its time in seconds, `success` whether it had no error. */
   recordCleanup(result: CleanupResult): void {
-    this.#recorder.write({
-      metricType: 'timer', operation: 'log_cleanup', measure: result.durationMs / 1000, success: result.errors === 0,
-      fields: [result.filesDeleted, result.bytesFreed, result.errors, result.dryRun],
-    });
+    const recorder = this.#recorder;
+    const { fields } = recorder;
+    fields[0] = result.filesDeleted;
+    fields[1] = result.bytesFreed;
+    fields[2] = result.errors;
+    fields[3] = result.dryRun;
+    recorder.write(fields, 'log_cleanup', result.durationMs / 1000, undefined, result.errors === 0, undefined, undefined);
   }
 }

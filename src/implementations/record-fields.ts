@@ -5,10 +5,9 @@
 import { diag } from '@opentelemetry/api';
 import { PerflogRecordError } from '../errors.js';
 import type { DropReason } from '../errors.js';
-import type { FieldEncoder } from '../field-encoder.js';
-import type { AttributeValue, MetricLogWriter, RecordOptions } from '../interfaces.js';
+import type { FieldEncoder, FieldValue } from '../field-encoder.js';
+import type { AttributeValue, Attributes, MetricLogWriter, RecordOptions } from '../interfaces.js';
 import { ModuleMetricWriter, isDuration } from '../logger-writer.js';
-import type { MetricInput } from '../sinks/record-sink.js';
 
 /**
  * Writes a built-in monitor's records. With perflog's writer (from a factory) a record is one `write` of the
@@ -16,6 +15,11 @@ import type { MetricInput } from '../sinks/record-sink.js';
  * fields, `size`, the user attributes, `success` and `error`, and a bad input is dropped with a diag warning.
  */
 export class MonitorRecorder {
+  /**
+   * The values of the encoder's fields, reused record after record (no array per record): fill it right before
+   * `write`, with nothing in between that could run user code (read the caller's record first).
+   */
+  readonly fields: FieldValue[];
   readonly #logger: MetricLogWriter;
   readonly #writer: ModuleMetricWriter | undefined;
   readonly #encoder: FieldEncoder;
@@ -24,21 +28,26 @@ export class MonitorRecorder {
     this.#logger = logger;
     this.#writer = logger instanceof ModuleMetricWriter ? logger : undefined;
     this.#encoder = encoder;
+    this.fields = encoder.names.map(() => undefined);
   }
 
-  /** Writes one record whose own values are valid. */
-  write(input: MetricInput): void {
+  /**
+   * Writes one timer record whose own values are valid; `fields` is `this.fields` (filled) or `undefined` for a
+   * record without module fields. Plain parameters: a record allocates nothing here.
+   */
+  write(
+    fields: readonly FieldValue[] | undefined, operation: string, seconds: number, size: number | undefined, success: boolean,
+    error: string | undefined, attributes: Attributes | undefined,
+  ): void {
     const writer = this.#writer;
-    if (writer !== undefined) return writer.write(this.#encoder, input, false);
-    const attributes: Record<string, AttributeValue> = {};
-    if (input.success !== undefined) attributes['success'] = input.success;
+    if (writer !== undefined) return writer.writeTimer(this.#encoder, fields, operation, seconds, size, success, error, attributes);
+    const all: Record<string, AttributeValue> = { success };
     const names = this.#encoder.names;
-    const fields = input.fields ?? [];
-    for (let i = 0; i < names.length; i++) if (fields[i] !== undefined) attributes[names[i]!] = fields[i];
-    if (input.size !== undefined) attributes['size'] = input.size;
-    Object.assign(attributes, input.attributes);
-    if (input.error !== undefined) attributes['error'] = input.error;
-    this.#logger.logTimer(input.operation, input.measure, attributes);
+    if (fields !== undefined) for (let i = 0; i < names.length; i++) if (fields[i] !== undefined) all[names[i]!] = fields[i]!;
+    if (size !== undefined) all['size'] = size;
+    Object.assign(all, attributes);
+    if (error !== undefined) all['error'] = error;
+    this.#logger.logTimer(operation, seconds, all);
   }
 
   /** Drops a record with a bad `field` (as the caller spelled it): counted and reported, or thrown in strict mode. */
@@ -80,10 +89,10 @@ export class MonitorRecorder {
     if (typeof name !== 'string') return this.reject('invalid_type', operation, field, name, 'a string');
     const { duration } = record;
     if (!isDuration(duration)) return this.rejectNumber(operation, 'duration', duration, 'a finite number of seconds >= 0');
-    this.write({
-      metricType: 'timer', operation, measure: duration, success: record.success ?? true, fields: [name],
-      attributes: record.attributes, error: record.error ?? undefined,
-    });
+    const { success, error, attributes } = record;
+    const fields = this.fields;
+    fields[0] = name;
+    this.write(fields, operation, duration, undefined, success ?? true, error ?? undefined, attributes);
   }
 }
 

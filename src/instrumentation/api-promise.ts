@@ -89,14 +89,17 @@ function observeApiPromise(promise: unknown, call: LlmCall, onParsed: ParsedHand
   // Anonymous hooks: a named function expression per call costs a name helper call under tsx (keepNames).
   promise.parseResponse = function (this: unknown, client: unknown, props: unknown): unknown {
     call.isBusy = true;
-    return Promise.resolve(parse.call(this, client, props)).then((result) => {
+    const parsed = parse.call(this, client, props);
+    // Observed beside the SDK's chain, not in it: the app gets the SDK's own promise (no extra hop), and this
+    // reaction, registered first, records the call before the app's callbacks run. It swallows nothing the app sees:
+    // the SDK's chain still adopts `parsed` and its rejection.
+    (parsed instanceof Promise ? parsed : Promise.resolve(parsed)).then((result) => {
       handleParsed(result, call, onParsed);
-      return result;
     }, (error: unknown) => {
       call.isBusy = false;
       call.end({ error });
-      throw error;
     });
+    return parsed;
   };
   const asResponse = promise.asResponse;
   promise.asResponse = function (this: ApiPromiseLike): Promise<unknown> {

@@ -42,10 +42,12 @@ export function resolveMonitors(options: InstrumentationOptions | undefined): Ad
     throw new TypeError('perflog: options.factory must be a PerformanceMonitorFactory');
   }
   let factory = given;
+  // A factory hands out one monitor per type for its whole life, so the one read per call is kept after its first use.
+  let llm: LlmPerformanceMonitor | undefined;
   const current = (): PerformanceMonitorFactory => (factory ??= PerformanceMonitorFactory.getInstance());
   return {
     get factory() { return current(); },
-    get llm() { return current().createMonitor('llm'); },
+    get llm() { return (llm ??= current().createMonitor('llm')); },
     get tool() { return current().createMonitor('tool'); },
     get workflow() { return current().createMonitor('workflow'); },
     get checkpoint() { return current().createMonitor('checkpoint'); },

@@ -34,7 +34,7 @@ export class ProviderSink implements RecordSink {
       if (this.#genAi && meta.module === 'llm') addGenAiAttributes(attributes);
       this.#logger.emit({
         timestamp: meta.timeMs, observedTimestamp: meta.timeMs, severityNumber: SeverityNumber.INFO, severityText: 'INFO',
-        body: meta.input.operation, attributes, context: context.active(),
+        body: meta.operation, attributes, context: context.active(),
       });
       this.#stats.recordsExported++;
     } catch (error) {

@@ -4,33 +4,28 @@
  * of its pipeline.
  */
 import type { FieldEncoder, FieldValue } from '../field-encoder.js';
-import type { Attributes, MetricType } from '../interfaces.js';
+import type { MetricType } from '../interfaces.js';
 import type { FileIdentity } from '../exporters/file-tailer.js';
 import type { AttributePairs } from '../record-encoder.js';
-
-/** What a monitor hands the writer: one record, before validation of its attributes and encoding. */
-export interface MetricInput {
-  readonly metricType: MetricType;
-  readonly operation: string;
-  /** `duration` in seconds for a timer, `value` for a counter or gauge. */
-  readonly measure: number;
-  readonly size?: number | undefined;
-  readonly success?: boolean | undefined;
-  /** The values of the module's own fields, in the order of the encoder's `names`. */
-  readonly fields?: readonly FieldValue[] | undefined;
-  readonly attributes?: Attributes | undefined;
-  readonly error?: string | undefined;
-}
 
 /**
  * What a sink knows of a record besides its line: every value written, without parsing the line. Valid only during
  * `write()`: the writer reuses the object for its next record.
  */
 export interface RecordMeta {
-  /** The monitor's input (its `success`, `error` and `attributes` as given: see the fields below for what was written). */
-  readonly input: MetricInput;
-  /** The encoder of `input.fields`. */
+  readonly metricType: MetricType;
+  /** The record's `operation`. */
+  readonly operation: string;
+  /** `duration` in seconds for a timer, `value` for a counter or gauge. */
+  readonly measure: number;
+  readonly size: number | undefined;
+  /** The encoder of `fields` (their names). */
   readonly encoder: FieldEncoder;
+  /**
+   * The values of the module's own fields, in the order of `encoder.names` (`undefined`: left out). The monitor's
+   * reused array: a copy when a sink of the pipeline collects (`collectsAttributes`), so only such a sink may keep it.
+   */
+  readonly fields: readonly FieldValue[] | undefined;
   /** The record's `module`. */
   readonly module: string;
   /** The record's `timestamp`, in epoch milliseconds (the line holds it in seconds). */

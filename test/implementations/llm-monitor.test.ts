@@ -1,6 +1,7 @@
+import type { LogRecord, LoggerProvider } from '@opentelemetry/api';
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { rawLines, records, testFactory, useTempFactory } from '../helpers.js';
+import { makeTempDir, rawLines, records, removeDir, testFactory, useTempFactory } from '../helpers.js';
 
 describe('LlmPerformanceMonitor', () => {
   const test = useTempFactory();
@@ -33,6 +34,38 @@ describe('LlmPerformanceMonitor', () => {
       expect(() => llm.recordLlmCall({ model: 'm', provider: 'p', responseTime: 1, totalTokens: '3' as never })).to.throw(TypeError, /totalTokens/);
       expect(() => llm.recordLlmCall({ model: 7 as never, provider: 'p', responseTime: 1 })).to.throw(TypeError, /model/);
       await strict.shutdown();
+    });
+
+    it('keeps the outer record whole when an attribute getter records another LLM call mid-record (re-entrant)', async () => {
+      const dir = await makeTempDir();
+      const emitted: LogRecord[] = [];
+      const provider: LoggerProvider = { getLogger: () => ({ emit: (record) => { emitted.push(record); }, enabled: () => true }) };
+      const { factory } = testFactory(dir, { loggerProvider: provider });
+      try {
+        const llm = factory.createMonitor('llm');
+        llm.recordLlmCall({
+          model: 'outer-model', provider: 'outer', responseTime: 2, promptTokens: 10, completionTokens: 20,
+          attributes: {
+            get thread(): string {
+              llm.recordLlmCall({ model: 'inner-model', provider: 'inner', responseTime: 1, promptTokens: 1, timeToFirstToken: 0.5 });
+              return 't';
+            },
+          },
+        });
+        await factory.flush();
+        const expected = [
+          { model: 'inner-model', provider: 'inner', prompt_tokens: 1, time_to_first_token: 0.5 },
+          { model: 'outer-model', provider: 'outer', prompt_tokens: 10, completion_tokens: 20, total_tokens: 30, thread: 't' },
+        ];
+        const [inner, outer] = await records(dir, 'llm');
+        expect(inner).to.include(expected[0]).and.not.have.any.keys('completion_tokens', 'total_tokens');
+        expect(outer).to.include(expected[1]).and.not.have.any.keys('time_to_first_token');
+        expect(emitted[0]!.attributes).to.include(expected[0]).and.not.have.any.keys('completion_tokens', 'total_tokens');
+        expect(emitted[1]!.attributes).to.include(expected[1]).and.not.have.any.keys('time_to_first_token');
+      } finally {
+        await factory.shutdown();
+        await removeDir(dir);
+      }
     });
 
     it('property: any input is written as one valid line or dropped, never thrown', async () => {
