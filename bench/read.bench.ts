@@ -2,8 +2,10 @@
  * bench/read: `readMetrics` (every field of every record decoded, handed out one record at a time) against the
  * plain loop a user would write instead: `fs.createReadStream`, split each Buffer chunk on `\n`, `JSON.parse` each
  * line. Both read the same file from the page cache in the same process, rounds interleaved, a full GC between
- * contenders; records per second, medians. Target: readMetrics >= 1.5x the loop's records/s (else readMetrics
- * should use JSON.parse). PERFLOG_BENCH_RECORDS (default 500,000) and PERFLOG_BENCH_ROUNDS (default 7).
+ * contenders; records per second, medians. Target (issue 10): readMetrics >= 1.5x the loop's records/s, or
+ * readMetrics uses JSON.parse. It does: a tokenizer in JavaScript building the same objects ran at ~0.3x JSON.parse's
+ * records/s, so the ratio here is the cost of the filters and of one `for await` step per record (~70 ns).
+ * PERFLOG_BENCH_RECORDS (default 500,000) and PERFLOG_BENCH_ROUNDS (default 7).
  */
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
@@ -73,7 +75,7 @@ const contenders: Record<string, () => Promise<number>> = {
   'Buffer split + JSON.parse': jsonParseLoop,
 };
 console.log(`file: ${file} (${RECORDS.toLocaleString('en-US')} records); ${ROUNDS} interleaved rounds (+1 warm-up), full GC between contenders`);
-console.log('  readMetrics: readMetrics({ patterns: [file] }), every field decoded, for await over the records');
+console.log('  readMetrics: readMetrics({ patterns: [file] }), JSON.parse per line (1 MiB chunks), for await over the records');
 console.log('  Buffer split + JSON.parse: createReadStream (64 KiB chunks), split on \\n, JSON.parse per line');
 const names = Object.keys(contenders);
 const rates = new Map<string, number[]>(names.map((name) => [name, []]));
@@ -90,4 +92,4 @@ for (let round = 0; round <= ROUNDS; round++) {
 const median = (values: number[]): number => quantile([...values].sort((a, b) => a - b), 0.5);
 console.log(`\n${'contender'.padEnd(30)}${'records/s'.padStart(14)}`);
 for (const name of names) console.log(`${name.padEnd(30)}${Math.round(median(rates.get(name)!)).toLocaleString('en-US').padStart(14)}`);
-printRatio('readMetrics / Buffer split + JSON.parse, records/s (target >= 1.50x)', median(rates.get('readMetrics')!), median(rates.get('Buffer split + JSON.parse')!));
+printRatio('readMetrics / Buffer split + JSON.parse, records/s (target >= 1.50x, or JSON.parse inside: it is)', median(rates.get('readMetrics')!), median(rates.get('Buffer split + JSON.parse')!));

@@ -4,10 +4,9 @@
  * Runs alike in the main thread and in workers; workers hand back `AggregateState`, which merges.
  */
 import {
-  KIND_ASCII, KIND_FALSE, KIND_NUMBER, KIND_NUMBER_APPROX, KIND_TRUE, KIND_UTF8, keyHash, tokenValue, tokenizeLine, tokens,
+  KIND_ASCII, KIND_FALSE, KIND_NUMBER, KIND_NUMBER_APPROX, KIND_TRUE, KIND_UTF8, TIMESTAMP_RANGE, keyHash, tokenValue, tokenizeLine, tokens,
 } from './parser.js';
 import type { ResolvedReadOptions } from './options.js';
-import { TIMESTAMP_RANGE } from './options.js';
 import { DurationSketch } from './sketch.js';
 import type { AggregateState, GroupValue } from './group-stats.js';
 import { GroupStats, Running, TOTAL_FIELDS } from './group-stats.js';
@@ -29,6 +28,10 @@ const DURATION = 4;
 const FIRST_TOTAL = 5;
 const COMPLETION = FIRST_TOTAL + 2;
 const STRING_CACHE_SIZE = 4096;
+// What a slot holds for the current line: nothing, a number (in #numbers, unboxed), anything else (in #others).
+const ABSENT = 0;
+const NUMBER = 1;
+const OTHER = 2;
 const MIN_TIMESTAMP = TIMESTAMP_RANGE.min;
 const MAX_TIMESTAMP = TIMESTAMP_RANGE.max;
 
@@ -50,7 +53,10 @@ export class Aggregator {
   // Open addressing over key hashes: cell -> slot + 1.
   readonly #table: Int32Array;
   readonly #hashes: Int32Array;
-  readonly #values: unknown[];
+  // The current line's value of each slot: numbers stay unboxed (no allocation per number per line).
+  readonly #kinds: Uint8Array;
+  readonly #numbers: Float64Array;
+  readonly #others: unknown[];
   readonly #groups = new Map<GroupValue, unknown>();
   readonly #strings = new Map<number, { bytes: Buffer; value: string }>();
   /** Token of an approximate duration in the current line, or -1. */
@@ -83,7 +89,9 @@ export class Aggregator {
       this.#table[cell] = slot + 1;
       this.#hashes[cell] = hash;
     });
-    this.#values = new Array<unknown>(this.#names.length).fill(undefined);
+    this.#kinds = new Uint8Array(this.#names.length);
+    this.#numbers = new Float64Array(this.#names.length);
+    this.#others = new Array<unknown>(this.#names.length).fill(undefined);
   }
 
   /**
@@ -92,18 +100,18 @@ export class Aggregator {
    */
   readonly chunk = (buf: Buffer): void => {
     const length = buf.length;
-    const values = this.#values;
+    const kinds = this.#kinds;
     let start = 0;
     while (start < length) {
       this.linesRead++;
-      values.fill(undefined);
+      kinds.fill(ABSENT);
       this.#approximate = -1;
       const n = tokenizeLine(buf, start, length);
       let end = tokens.end;
       if (n >= 0 && (end === length || buf[end] === 10)) {
         for (let i = 0; i < n; i++) {
           const slot = this.#slotOf(buf, i);
-          if (slot >= 0) values[slot] = this.#value(buf, i, slot);
+          if (slot >= 0) this.#set(buf, i, slot);
         }
       } else {
         end = buf.indexOf(10, start);
@@ -114,25 +122,40 @@ export class Aggregator {
           continue;
         }
       }
-      this.#fold(values, buf);
+      this.#fold(buf);
       start = end + 1;
     }
   };
 
-  /** The value of token `i`, decoded only as far as the query needs. */
-  #value(buf: Buffer, i: number, slot: number): unknown {
-    switch (tokens.kind[i]) {
-      case KIND_NUMBER: return tokens.number[i];
-      case KIND_NUMBER_APPROX:
-        // Close enough for sums and sketches; the exact value is read when it may be a new min or max.
-        if (slot !== DURATION) return tokenValue(buf, i);
+  /** Sets `slot` to the value of token `i`, decoded only as far as the query needs. */
+  #set(buf: Buffer, i: number, slot: number): void {
+    const kind = tokens.kind[i];
+    if (kind === KIND_NUMBER) {
+      this.#numbers[slot] = tokens.number[i]!;
+      this.#kinds[slot] = NUMBER;
+    } else if (kind === KIND_NUMBER_APPROX) {
+      // Close enough for sums and sketches; the exact value is read when it may be a new min or max.
+      const approximate = tokens.number[i]!;
+      if (slot === DURATION && !Number.isNaN(approximate)) {
         this.#approximate = i;
-        return Number.isNaN(tokens.number[i]) ? tokenValue(buf, i) : tokens.number[i];
-      case KIND_TRUE: return true;
-      case KIND_FALSE: return false;
-      case KIND_ASCII: case KIND_UTF8: return this.#string(buf, tokens.valueStart[i]!, tokens.valueEnd[i]!);
-      default: return tokenValue(buf, i);
+        this.#numbers[slot] = approximate;
+      } else {
+        if (slot === DURATION) this.#approximate = i;
+        this.#numbers[slot] = tokenValue(buf, i) as number;
+      }
+      this.#kinds[slot] = NUMBER;
+    } else {
+      this.#others[slot] = kind === KIND_TRUE ? true : kind === KIND_FALSE ? false
+        : kind === KIND_ASCII || kind === KIND_UTF8 ? this.#string(buf, tokens.valueStart[i]!, tokens.valueEnd[i]!)
+          : tokenValue(buf, i);
+      this.#kinds[slot] = OTHER;
     }
+  }
+
+  /** The current line's value of `slot` (`undefined` when the line has no such field). */
+  #valueAt(slot: number): unknown {
+    const kind = this.#kinds[slot];
+    return kind === NUMBER ? this.#numbers[slot] : kind === OTHER ? this.#others[slot] : undefined;
   }
 
   // Values repeat (modules, operations, models): one string per distinct value, found by a hash of its bytes.
@@ -187,54 +210,62 @@ export class Aggregator {
     const names = this.#names;
     for (let slot = 0; slot < names.length; slot++) {
       const name = names[slot]!;
-      if (Object.hasOwn(record, name)) this.#values[slot] = (record as Record<string, unknown>)[name];
+      if (!Object.hasOwn(record, name)) continue;
+      const value = (record as Record<string, unknown>)[name];
+      if (typeof value === 'number') { this.#numbers[slot] = value; this.#kinds[slot] = NUMBER; } else { this.#others[slot] = value; this.#kinds[slot] = OTHER; }
     }
     return true;
   }
 
-  #fold(values: unknown[], buf: Buffer): void {
-    const timestamp = values[TIMESTAMP];
-    if (typeof timestamp !== 'number' || !(timestamp >= MIN_TIMESTAMP && timestamp <= MAX_TIMESTAMP)
-      || typeof values[MODULE] !== 'string' || typeof values[OPERATION] !== 'string') {
+  #fold(buf: Buffer): void {
+    const kinds = this.#kinds;
+    const numbers = this.#numbers;
+    const others = this.#others;
+    const timestamp = numbers[TIMESTAMP]!;
+    if (kinds[TIMESTAMP] !== NUMBER || !(timestamp >= MIN_TIMESTAMP && timestamp <= MAX_TIMESTAMP)
+      || kinds[MODULE] !== OTHER || typeof others[MODULE] !== 'string' || kinds[OPERATION] !== OTHER || typeof others[OPERATION] !== 'string') {
       this.badLines++;
       return;
     }
     if (timestamp < this.#since || timestamp >= this.#until) return;
     const whereSlots = this.#whereSlots;
-    for (let i = 0; i < whereSlots.length; i++) if (values[whereSlots[i]!] !== this.#whereValues[i]) return;
-    const group = this.#group(values);
+    for (let i = 0; i < whereSlots.length; i++) if (this.#valueAt(whereSlots[i]!) !== this.#whereValues[i]) return;
+    const group = this.#group();
     group.count++;
-    if (values[SUCCESS] === false) group.errors++;
-    const value = values[DURATION];
-    if (typeof value === 'number' && value >= 0) {
-      let duration = value;
+    if (kinds[SUCCESS] === OTHER && others[SUCCESS] === false) group.errors++;
+    const hasDuration = kinds[DURATION] === NUMBER;
+    if (hasDuration && numbers[DURATION]! >= 0) {
+      let duration = numbers[DURATION]!;
       const i = this.#approximate;
-      if (i >= 0 && (duration <= group.durationMin * (1 + 1e-12) || duration >= group.durationMax * (1 - 1e-12))) {
+      const running = group.duration;
+      if (i >= 0 && (duration <= running.min * (1 + 1e-12) || duration >= running.max * (1 - 1e-12))) {
         duration = tokenValue(buf, i) as number;
       }
-      group.addDuration(duration);
+      running.add(duration);
     }
     for (let i = 0; i < this.#totalCount; i++) {
-      const total = values[FIRST_TOTAL + i];
-      if (typeof total === 'number') group.totals[i]! += total;
+      if (kinds[FIRST_TOTAL + i] === NUMBER) group.totals[i]! += numbers[FIRST_TOTAL + i]!;
     }
-    if (values[OPERATION] === 'llm_call') {
+    if (others[OPERATION] === 'llm_call') {
       group.llmCalls++;
-      const ttft = values[this.#ttft];
-      if (typeof ttft === 'number' && ttft >= 0) group.addFirstToken(ttft, value, values[COMPLETION]);
+      const ttft = numbers[this.#ttft]!;
+      if (kinds[this.#ttft] === NUMBER && ttft >= 0) {
+        group.addFirstToken(ttft, hasDuration ? numbers[DURATION] : undefined, this.#valueAt(COMPLETION));
+      }
     }
   }
 
-  #group(values: unknown[]): GroupStats {
+  /** The group of the current line (its values of the `groupBy` slots), created when missing. */
+  #group(): GroupStats {
     const slots = this.#groupSlots;
     let map = this.#groups;
     for (let i = 0; i < slots.length - 1; i++) {
-      const key = groupValue(values[slots[i]!]);
+      const key = groupValue(this.#valueAt(slots[i]!));
       let next = map.get(key) as Map<GroupValue, unknown> | undefined;
       if (next === undefined) map.set(key, next = new Map());
       map = next;
     }
-    const key = slots.length === 0 ? null : groupValue(values[slots[slots.length - 1]!]);
+    const key = slots.length === 0 ? null : groupValue(this.#valueAt(slots[slots.length - 1]!));
     let group = map.get(key) as GroupStats | undefined;
     if (group === undefined) map.set(key, group = new GroupStats(this.#totalCount));
     return group;
@@ -254,17 +285,19 @@ export class Aggregator {
 
   /** The group of `key`, created when missing (merging). */
   groupOf(key: GroupValue[]): GroupStats {
-    const values: unknown[] = new Array<unknown>(this.#names.length);
-    this.#groupSlots.forEach((slot, i) => { values[slot] = key[i]; });
-    return this.#group(values);
+    // Between chunks the line slots are free: the key goes through them.
+    this.#kinds.fill(ABSENT);
+    this.#groupSlots.forEach((slot, i) => {
+      const value = key[i];
+      if (typeof value === 'number') { this.#numbers[slot] = value; this.#kinds[slot] = NUMBER; } else { this.#others[slot] = value; this.#kinds[slot] = OTHER; }
+    });
+    return this.#group();
   }
 
   /** This aggregate as plain data. */
   toState(): AggregateState {
     const groups = [...this.groups()].map(([key, g]) => ({
-      key, count: g.count, errors: g.errors, durationCount: g.durationCount, durationSum: g.durationSum,
-      durationMin: g.durationMin, durationMax: g.durationMax, totals: [...g.totals], sketch: g.sketch.toState(),
-      llmCalls: g.llmCalls, ttft: g.ttft?.toState(), rates: g.rates?.toState(),
+      key, count: g.count, errors: g.errors, duration: g.duration.toState(), totals: [...g.totals], llmCalls: g.llmCalls, ttft: g.ttft?.toState(), rates: g.rates?.toState(),
     }));
     return { linesRead: this.linesRead, badLines: this.badLines, groups };
   }
@@ -275,12 +308,11 @@ export class Aggregator {
     this.badLines += state.badLines;
     for (const g of state.groups) {
       const other = new GroupStats(this.#totalCount);
-      Object.assign(other, { count: g.count, errors: g.errors, durationCount: g.durationCount, durationSum: g.durationSum,
-        durationMin: g.durationMin, durationMax: g.durationMax, llmCalls: g.llmCalls });
+      Object.assign(other, { count: g.count, errors: g.errors, llmCalls: g.llmCalls });
+      other.duration = Running.fromState(g.duration);
       if (g.ttft !== undefined) other.ttft = Running.fromState(g.ttft);
       if (g.rates !== undefined) other.rates = DurationSketch.fromState(g.rates);
       g.totals.forEach((total, i) => { other.totals[i] = total; });
-      other.sketch = DurationSketch.fromState(g.sketch);
       this.groupOf(g.key).merge(other);
     }
   }

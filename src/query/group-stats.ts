@@ -14,12 +14,9 @@ export const TOTAL_FIELDS = ['size', 'prompt_tokens', 'completion_tokens', 'tota
 export class GroupStats {
   count = 0;
   errors = 0;
-  durationCount = 0;
-  durationSum = 0;
-  durationMin = Infinity;
-  durationMax = -Infinity;
+  /** The measured field's values (`duration` by default). */
+  duration = new Running();
   readonly totals: number[];
-  sketch = new DurationSketch();
   /** `llm_call` records in the group; only such groups carry `timeToFirstToken` and `outputTokensPerSecond`. */
   llmCalls = 0;
   /** `time_to_first_token` figures, made at the first value. */
@@ -39,30 +36,18 @@ export class GroupStats {
     }
   }
 
-  addDuration(seconds: number): void {
-    this.durationCount++;
-    this.durationSum += seconds;
-    if (seconds < this.durationMin) this.durationMin = seconds;
-    if (seconds > this.durationMax) this.durationMax = seconds;
-    this.sketch.add(seconds);
-  }
-
   merge(other: GroupStats): void {
     this.count += other.count;
     this.errors += other.errors;
-    this.durationCount += other.durationCount;
-    this.durationSum += other.durationSum;
-    this.durationMin = Math.min(this.durationMin, other.durationMin);
-    this.durationMax = Math.max(this.durationMax, other.durationMax);
+    this.duration.merge(other.duration);
     for (let i = 0; i < this.totals.length; i++) this.totals[i]! += other.totals[i]!;
-    this.sketch.merge(other.sketch);
     this.llmCalls += other.llmCalls;
     if (other.ttft !== undefined) (this.ttft ??= new Running()).merge(other.ttft);
     if (other.rates !== undefined) (this.rates ??= new DurationSketch()).merge(other.rates);
   }
 }
 
-/** Count, sum, min, max and a sketch of one field's values. */
+/** Count, sum, exact min and max, and a sketch of one field's values (a group's durations, its times to first token). */
 export class Running {
   count = 0;
   sum = 0;
@@ -106,7 +91,6 @@ export interface RunningState { count: number; sum: number; min: number; max: nu
 export interface AggregateState {
   linesRead: number;
   badLines: number;
-  groups: { key: GroupValue[]; count: number; errors: number; durationCount: number; durationSum: number;
-    durationMin: number; durationMax: number; totals: number[]; sketch: SketchState; llmCalls: number;
+  groups: { key: GroupValue[]; count: number; errors: number; duration: RunningState; totals: number[]; llmCalls: number;
     ttft: RunningState | undefined; rates: SketchState | undefined }[];
 }

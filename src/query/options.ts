@@ -81,12 +81,6 @@ function isCalendarDate(year: number, month: number, day: number): boolean {
 }
 
 /**
- * @internal The range of `timestamp` values a record may have: epoch seconds from 1970 to the end of year 9999. A line
- * outside it (milliseconds or microseconds written as seconds, `1e300`, a negative time) is a bad line.
- */
-export const TIMESTAMP_RANGE = Object.freeze({ min: 0, max: 253402300799.999 });
-
-/**
  * @internal Checks and resolves `options` once.
  * @throws PerflogConfigError for a bad option.
  */

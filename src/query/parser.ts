@@ -6,6 +6,12 @@
  * @internal
  */
 
+/**
+ * The range of `timestamp` values a record may have: epoch seconds from 1970 to the end of year 9999. A line
+ * outside it (milliseconds or microseconds written as seconds, `1e300`, a negative time) is a bad line.
+ */
+export const TIMESTAMP_RANGE = Object.freeze({ min: 0, max: 253402300799.999 });
+
 /** Kinds of value the tokenizer reports (`tokens.kind`). */
 export const KIND_ASCII = 1;
 export const KIND_UTF8 = 2;
@@ -32,7 +38,7 @@ export const tokens = {
   count: 0,
   keyStart: new Int32Array(MAX_FIELDS),
   keyEnd: new Int32Array(MAX_FIELDS),
-  /** A hash of the key bytes, or -1 when the key has escapes (decode it to compare). */
+  /** A cheap hash of the key bytes (`keyHash`), or -1 when the key has escapes (decode it to compare). */
   keyHash: new Int32Array(MAX_FIELDS),
   kind: new Uint8Array(MAX_FIELDS),
   valueStart: new Int32Array(MAX_FIELDS),
@@ -94,17 +100,19 @@ export function tokenizeLine(buf: Buffer, start: number, end: number): number {
     for (;;) {
       if (n === MAX_FIELDS || p >= end || buf[p] !== 34) return -1;
       const keyStart = ++p;
-      let hash = 0;
-      while ((c = buf[p]!) !== 34 && STRING_CLASS[c] === 0) { hash = (Math.imul(hash, 31) + c) | 0; p++; }
+      while ((c = buf[p]!) !== 34 && STRING_CLASS[c] === 0) p++;
       if (p >= end) return -1;
+      let hash: number;
       if (c !== 34) {
         p = scanString(buf, keyStart, end);
         if (p < 0) return -1;
         hash = (flags & 2) !== 0 ? -1 : keyHashOf(buf, keyStart, p);
+      } else {
+        hash = keyHashOf(buf, keyStart, p);
       }
       tokens.keyStart[n] = keyStart;
       tokens.keyEnd[n] = p;
-      tokens.keyHash[n] = hash === -1 ? -1 : hash & 0x7fffffff;
+      tokens.keyHash[n] = hash;
       p++;
       while (p < end && ((c = buf[p]!) === 32 || c === 9 || c === 13)) p++;
       if (p >= end || buf[p] !== 58) return -1;
@@ -195,10 +203,10 @@ export function tokenizeLine(buf: Buffer, start: number, end: number): number {
   return n;
 }
 
-function keyHashOf(buf: Buffer, start: number, end: number): number {
-  let hash = 0;
-  for (let p = start; p < end; p++) hash = (Math.imul(hash, 31) + buf[p]!) | 0;
-  return hash;
+// Length, first and last byte: O(1), and distinct for the few names a query looks up; the caller compares bytes.
+function keyHashOf(buf: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  return length === 0 ? 0 : (length * 961 + buf[start]! * 31 + buf[end - 1]!) & 0x7fffffff;
 }
 
 /** The value of token `i` of the last tokenized line, as `JSON.parse` would give it. */
@@ -225,9 +233,8 @@ export function tokenKey(buf: Buffer, i: number): string {
 
 /** Hash of a key as `tokenizeLine` computes it (for keys without escapes). */
 export function keyHash(key: string): number {
-  let hash = 0;
-  for (const byte of Buffer.from(key, 'utf8')) hash = (Math.imul(hash, 31) + byte) | 0;
-  return hash & 0x7fffffff;
+  const bytes = Buffer.from(key, 'utf8');
+  return keyHashOf(bytes, 0, bytes.length);
 }
 
 /** One parsed line: a flat JSON object. Values of lines read through the `JSON.parse` fallback may be anything. */

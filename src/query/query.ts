@@ -5,13 +5,12 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { PerflogConfigError } from '../errors.js';
-import type { AggregateState, GroupStats, GroupValue } from './group-stats.js';
+import type { AggregateState, GroupStats, GroupValue, Running } from './group-stats.js';
 import type { AggregateOptions } from './aggregate.js';
 import { Aggregator } from './aggregate.js';
 import type { FileTask } from './files.js';
 import { isGzip, readChunks, splitFile } from './files.js';
 import { listFiles } from './list-files.js';
-import type { DurationSketch } from './sketch.js';
 import type { ReadOptions } from './options.js';
 import { resolveReadOptions } from './options.js';
 import type { QuerySource } from './clickhouse/options.js';
@@ -171,8 +170,8 @@ function runWorker(queue: Iterator<FileTask>, ready: Promise<void>, options: Agg
   const source = import.meta.url.endsWith('.ts');
   const url = new URL(source ? './query-worker.ts' : './query-worker.js', import.meta.url);
   // Compiled, the worker is plain JS and boots fastest without the app's flags (preloaded instrumentation, loaders).
-  // From TypeScript sources (tests, benchmarks) it needs the same loader as this thread.
-  const execArgv = !source ? [] : process.execArgv.some((arg) => arg.includes('tsx')) ? process.execArgv : [...process.execArgv, '--import', 'tsx'];
+  // From TypeScript sources (tests, benchmarks) it needs the same loader as this thread, and only that.
+  const execArgv = source ? loaderExecArgv(process.execArgv) : [];
   const worker = new Worker(url, { workerData: { options, groupBy }, execArgv });
   return new Promise<void>((resolve, reject) => {
     // A worker that fails before taking a task (a loader that does not reach workers) costs nothing: the main
@@ -202,6 +201,23 @@ function runWorker(queue: Iterator<FileTask>, ready: Promise<void>, options: Agg
   });
 }
 
+// Flags that bring a loader (and its value); every other flag stays in this thread: a worker refuses process-wide
+// ones (`--expose-gc`, `--max-old-space-size`) with ERR_WORKER_INVALID_EXEC_ARGV.
+const LOADER_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C']);
+
+/** @internal The loader flags of `execArgv` (with `tsx` added when missing): what a worker on the TS sources needs. */
+export function loaderExecArgv(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]!;
+    const eq = arg.indexOf('=');
+    if (!LOADER_FLAGS.has(eq < 0 ? arg : arg.slice(0, eq))) continue;
+    kept.push(arg);
+    if (eq < 0 && i + 1 < execArgv.length) kept.push(execArgv[++i]!);
+  }
+  return kept.some((arg) => arg.includes('tsx')) ? kept : [...kept, '--import', 'tsx'];
+}
+
 function toResult(aggregator: Aggregator, groupBy: readonly string[], files: number, sum: readonly string[]): QueryResult {
   const rows = [...aggregator.groups()].map(([key, stats]) => toRow(groupBy, key, stats, sum));
   rows.sort((a, b) => compareGroups(groupBy, a.group, b.group));
@@ -219,19 +235,19 @@ function toRow(groupBy: readonly string[], key: GroupValue[], stats: GroupStats,
     count: stats.count,
     errors: stats.errors,
     successRate: stats.count === 0 ? 1 : (stats.count - stats.errors) / stats.count,
-    duration: summarize(stats.durationCount, stats.durationSum, stats.durationMin, stats.durationMax, stats.sketch),
+    duration: summarize(stats.duration),
     totals,
   };
   if (stats.llmCalls > 0) {
     const ttft = stats.ttft;
-    row.timeToFirstToken = ttft === undefined ? null : summarize(ttft.count, ttft.sum, ttft.min, ttft.max, ttft.sketch);
+    row.timeToFirstToken = ttft === undefined ? null : summarize(ttft);
     row.outputTokensPerSecond = stats.rates === undefined ? null : stats.rates.quantile(0.5);
   }
   return row;
 }
 
 /** Min, mean, percentiles (clamped to the exact min and max) and max; all `null` when there is no value. */
-function summarize(count: number, sum: number, min: number, max: number, sketch: DurationSketch): DurationSummary {
+function summarize({ count, sum, min, max, sketch }: Running): DurationSummary {
   const has = count > 0;
   const at = (q: number): number | null => (has ? Math.min(max, Math.max(min, sketch.quantile(q))) : null);
   return { min: has ? min : null, mean: has ? sum / count : null, p50: at(0.5), p90: at(0.9), p95: at(0.95), p99: at(0.99), max: has ? max : null };

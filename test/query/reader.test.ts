@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip, gzipSync } from 'node:zlib';
@@ -76,6 +76,27 @@ describe('readMetrics()', () => {
       expect(() => readMetrics({ since: bad })).to.throw(PerflogConfigError, /^since must be a Date, epoch seconds, an ISO 8601 .*"24h", "7d"/);
     }
     expect(() => readMetrics({ until: 'later' })).to.throw(PerflogConfigError, /^until must be/);
+  });
+
+  it('hands out records in order to next() calls made before the last one settled, then done', async () => {
+    const expected = await collect(readMetrics({ baseDir: dir }));
+    const iterator = readMetrics({ baseDir: dir })[Symbol.asyncIterator]();
+    const results = await Promise.all(Array.from({ length: expected.length + 3 }, () => iterator.next()));
+    expect(results.slice(0, expected.length).map((r) => r.value as unknown)).to.deep.equal(expected);
+    expect(results.slice(expected.length).map((r) => r.done)).to.deep.equal([true, true, true]);
+  });
+
+  it('closes the file it reads when the loop breaks early', async () => {
+    const openFiles = (): number => readdirSync('/proc/self/fd').length;
+    const before = openFiles();
+    let during = 0;
+    for await (const record of readMetrics({ baseDir: dir, patterns: ['logs/*.log'] })) {
+      expect(record.module).to.be.a('string');
+      during = openFiles();
+      break;
+    }
+    expect(during).to.be.greaterThan(before);
+    expect(openFiles()).to.equal(before);
   });
 
   it('never builds a prototype from a line: "__proto__" stays a plain key', async () => {
