@@ -36,20 +36,23 @@ export async function pinoAnchor(path: string, sync: boolean) {
 }
 
 /**
- * A JSON-lines file exporter for the stock OTel SDK, buffered like perflog (64 KiB, `writeSync`), so the comparison
- * is of the pipelines, not of the I/O.
+ * A JSON-lines file buffered like perflog's (64 KiB, `writeSync`): what the anchors' exporters write through, so a
+ * comparison is of the pipelines, not of the I/O. `toJson` maps one exported item (a log record, a span) to its line's object.
  */
-export class JsonLinesFileExporter implements LogRecordExporter {
+export class JsonLinesFile<T> {
   #buffer = '';
   readonly #fd: number;
+  readonly #toJson: (item: T) => object;
 
-  constructor(path: string) {
+  constructor(path: string, toJson: (item: T) => object) {
     this.#fd = openSync(path, 'a');
+    this.#toJson = toJson;
   }
 
-  export(records: ReadableLogRecord[], done: (result: ExportResult) => void): void {
-    for (const record of records) {
-      this.#buffer += `${JSON.stringify({ timestamp: record.hrTime[0] + record.hrTime[1] / 1e9, ...record.attributes })}\n`;
+  /** The exporter's `export()`: every item as one line, then SUCCESS. */
+  export(items: readonly T[], done: (result: ExportResult) => void): void {
+    for (const item of items) {
+      this.#buffer += `${JSON.stringify(this.#toJson(item))}\n`;
       if (this.#buffer.length >= 65536) this.flushSync();
     }
     done({ code: ExportResultCode.SUCCESS });
@@ -70,6 +73,13 @@ export class JsonLinesFileExporter implements LogRecordExporter {
     this.flushSync();
     closeSync(this.#fd);
     return Promise.resolve();
+  }
+}
+
+/** The stock OTel SDK's log exporter for the anchors: each record as `{ timestamp, ...attributes }`. */
+export class JsonLinesFileExporter extends JsonLinesFile<ReadableLogRecord> implements LogRecordExporter {
+  constructor(path: string) {
+    super(path, (record) => ({ timestamp: record.hrTime[0] + record.hrTime[1] / 1e9, ...record.attributes }));
   }
 }
 

@@ -7,15 +7,13 @@
  * rotating order, a full GC before each, its flush (the file write) inside its clock; a contender's added cost is the
  * median over rounds of its time minus the plain client's time in the same round (paired differences).
  */
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { metrics } from '@opentelemetry/api';
 import type { MeterProvider } from '@opentelemetry/api';
-import { ExportResultCode } from '@opentelemetry/core';
-import type { ExportResult } from '@opentelemetry/core';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type OpenAI from 'openai';
@@ -27,6 +25,7 @@ import { observeStream } from '../src/instrumentation/stream.js';
 import { observeChatChunk } from '../src/openai/chunks.js';
 import { instrumentOpenAI } from '../src/openai/index.js';
 import { OPENAI6_FIXTURE, installOpenAI6Fixture } from '../test/helpers/openai6-fixture.js';
+import { JsonLinesFile } from './anchors.js';
 import { collectGarbage, countFromEnv, printRatio, printRatios, quantile, summarize } from './harness.js';
 import type { ContenderResult } from './harness.js';
 
@@ -41,41 +40,15 @@ const STREAMS_PER_ROUND = 20;
  * The anchor's exporter: each span as one JSON line (name, ids, times, status, attributes), buffered like perflog's
  * file exporter (64 KiB, `writeSync`), so both contenders pay for a real file write of what they recorded.
  */
-class JsonLinesSpanExporter implements SpanExporter {
-  #buffer = '';
-  readonly #fd: number;
-
+class JsonLinesSpanExporter extends JsonLinesFile<ReadableSpan> implements SpanExporter {
   constructor(path: string) {
-    this.#fd = openSync(path, 'a');
-  }
-
-  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
-    for (const span of spans) {
+    super(path, (span) => {
       const { traceId, spanId } = span.spanContext();
-      this.#buffer += `${JSON.stringify({
+      return {
         name: span.name, trace_id: traceId, span_id: spanId, start: span.startTime[0] + span.startTime[1] / 1e9,
         duration: span.duration[0] + span.duration[1] / 1e9, status: span.status.code, ...span.attributes,
-      })}\n`;
-      if (this.#buffer.length >= 65536) this.flushSync();
-    }
-    done({ code: ExportResultCode.SUCCESS });
-  }
-
-  flushSync(): void {
-    if (this.#buffer === '') return;
-    writeSync(this.#fd, this.#buffer);
-    this.#buffer = '';
-  }
-
-  forceFlush(): Promise<void> {
-    this.flushSync();
-    return Promise.resolve();
-  }
-
-  shutdown(): Promise<void> {
-    this.flushSync();
-    closeSync(this.#fd);
-    return Promise.resolve();
+      };
+    });
   }
 }
 
