@@ -179,12 +179,15 @@ export class ModuleMetricWriter implements MetricLogWriter {
   /** @internal Drops (or, in strict mode, throws for) one record. */
   reject(reason: DropReason, operation: string, field: string | undefined, value: unknown, expected: string): void {
     const pipeline = this.#pipeline;
+    const strict = pipeline.options.strict && reason !== 'shutdown';
+    // a flood of bad records costs a counter each, not an error object with its stack, while nobody would see it
+    if (!strict && pipeline.dropUnseen()) return;
     const detail = reason === 'shutdown'
       ? 'the factory was shut down'
       : reason === 'reserved_attribute'
         ? `attribute "${field}" would overwrite a record field of the same name`
         : `${field} must be ${expected} (got ${show(value)})`;
-    if (pipeline.options.strict && reason !== 'shutdown') {
+    if (strict) {
       const message = `perflog: ${detail} (operation "${operation}")`;
       throw reason === 'out_of_range' || reason === 'record_too_large' ? new RangeError(message) : new TypeError(message);
     }

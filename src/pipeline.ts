@@ -46,6 +46,17 @@ export class Pipeline {
     return false;
   }
 
+  /**
+   * Counts a dropped record that nobody would see (no `onError`, and its diag warning held back by the rate limit)
+   * and returns true; returns false, counting nothing, when the record's error is to be built and given to `drop()`.
+   */
+  dropUnseen(): boolean {
+    if (this.options.onError !== undefined || this.#warnings.wouldAllow()) return false;
+    this.stats.recordsDropped++;
+    this.#warnings.allows(); // held back: counted in the next warning's "and N more"
+    return true;
+  }
+
   /** Counts a dropped record, warns through diag (rate-limited) and hands it to `onError`. */
   drop(error: PerflogRecordError): void {
     this.stats.recordsDropped++;

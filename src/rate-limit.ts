@@ -20,6 +20,11 @@ export class RateLimit {
     this.#intervalMs = intervalMillis;
   }
 
+  /** Whether `allows()` would let an event through now (nothing counted). */
+  wouldAllow(): boolean {
+    return Date.now() - this.#lastMs >= this.#intervalMs;
+  }
+
   /** Whether an event may go out now; one that may not is counted as held back. */
   allows(): boolean {
     const now = Date.now();

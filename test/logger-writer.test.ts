@@ -1,8 +1,13 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DiagLogLevel, diag } from '@opentelemetry/api';
+import type { DiagLogger } from '@opentelemetry/api';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import type { Attributes } from '../src/index.js';
-import { PerflogRecordError } from '../src/index.js';
+import { PerflogRecordError, PerformanceMonitorFactory } from '../src/index.js';
 import { logFiles, makeTempDir, rawLines, records, removeDir, testFactory, useTempFactory } from './helpers.js';
+
+const silentDiag: DiagLogger = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, verbose: () => {} };
 
 describe('ModuleMetricWriter', () => {
   const test = useTempFactory();
@@ -146,6 +151,28 @@ describe('ModuleMetricWriter', () => {
   });
 
   describe('onError', () => {
+    it('without onError, a flood of bad records is counted and warned once per interval, the rest summed in the next warning', async () => {
+      const warnings: string[] = [];
+      diag.setLogger({ ...silentDiag, warn: (message: string) => warnings.push(message) }, DiagLogLevel.WARN);
+      try {
+        const local = new PerformanceMonitorFactory({ baseDir: test.baseDir, cleanup: { enabled: false } });
+        const writer = local.getWriter('custom');
+        for (let i = 0; i < 1000; i++) writer.logTimer('flood', -1);
+        expect(local.stats().recordsDropped).to.equal(1000);
+        const first = warnings.filter((w) => w.includes('flood')).length;
+        expect(first).to.be.within(1, 2); // one per second: the loop takes milliseconds
+        await sleep(1100);
+        writer.logTimer('flood', -1);
+        expect(local.stats().recordsDropped).to.equal(1001);
+        const last = warnings.at(-1) ?? '';
+        expect(last).to.match(/seconds must be a finite number of seconds >= 0 \(got -1\).*\(and \d+ more since the last warning\)/);
+        expect(Number(/and (\d+) more/.exec(last)?.[1])).to.equal(1000 - first); // the flood's held-back warnings
+        await local.shutdown();
+      } finally {
+        diag.disable();
+      }
+    });
+
     it('never lets a throwing handler reach the caller', async () => {
       const { factory: local } = testFactory(test.baseDir, { onError: () => { throw new Error('handler bug'); } });
       expect(() => local.getWriter('custom').logTimer('op', -1)).not.to.throw();
