@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { KEY_MAP } from '../src/config.js';
 import { CONFIG_SCHEMA_URL, renderConfigSchema } from '../src/config-schema.js';
-import { DEFAULT_CLEANUP_CONFIG, PerflogConfigError, loadMonitoringConfig } from '../src/index.js';
+import { DEFAULT_CLEANUP_CONFIG, loadMonitoringConfig } from '../src/index.js';
 import { FORMATS } from '../src/option-rules.js';
 import { DEFAULT_FILE_OPTIONS, DEFAULT_OTLP_OPTIONS, resolveOptions } from '../src/options.js';
+import { acceptsConfig } from './helpers.js';
 
 type SchemaNode = { properties?: Record<string, SchemaNode>; default?: unknown; description?: string };
 
@@ -128,15 +129,7 @@ describe('the schema and the code (fast-check)', () => {
     return options;
   }
   const isMapping = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-  const accepts = (run: () => unknown): boolean => {
-    try {
-      run();
-      return true;
-    } catch (error) {
-      expect(error).to.be.instanceOf(PerflogConfigError);
-      return false;
-    }
-  };
+  const accepts = (run: () => unknown): boolean => acceptsConfig(run);
 
   it('accept and reject exactly the same documents, in a file and as options in code', async () => {
     const validate = compileSchema();

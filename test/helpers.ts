@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PerformanceMonitorFactory } from '../src/index.js';
+import { PerflogConfigError, PerformanceMonitorFactory } from '../src/index.js';
 import type { ChildResult } from './helpers/files.js';
 import { runNode } from './helpers/files.js';
 import type { PerflogError, PerflogOptions } from '../src/index.js';
@@ -81,4 +81,19 @@ export function useTempFactory(options: PerflogOptions = {}): TempFactory {
     await removeDir(context.baseDir);
   });
   return context;
+}
+
+/**
+ * Whether `run` accepts its options: true when it returns, false when it throws a `PerflogConfigError` (whose `key`
+ * matches `key`, when given); any other throw fails the test.
+ */
+export function acceptsConfig(run: () => unknown, key?: RegExp): boolean {
+  try {
+    run();
+    return true;
+  } catch (error) {
+    expect(error).to.be.instanceOf(PerflogConfigError);
+    if (key !== undefined) expect((error as PerflogConfigError).key).to.match(key);
+    return false;
+  }
 }

@@ -13,6 +13,7 @@ import type { PerflogError } from '../../src/index.js';
 import { PerflogFileLogRecordExporter } from '../../src/otel/index.js';
 import type { OtelExitMode, OtelWriterArgs } from '../fixtures/otel-file-writer.js';
 import { readRecords, seqsInOrder } from '../fixtures/log-files.js';
+import { acceptsConfig } from '../helpers.js';
 import { runNode } from '../helpers/files.js';
 import { resolveOptions } from '../../src/options.js';
 import type { ChildResult } from '../helpers/files.js';
@@ -132,16 +133,7 @@ describe('PerflogFileLogRecordExporter', function () {
       );
       // each is the factory's file.<same name> option
       await fc.assert(fc.asyncProperty(fc.constantFrom<'maxSizeMb' | 'rotateInterval' | 'fileName'>('maxSizeMb', 'rotateInterval', 'fileName'), value, async (name, v) => {
-        const accepts = (make: () => unknown): boolean => {
-          try {
-            make();
-            return true;
-          } catch (error) {
-            expect(error).to.be.instanceOf(PerflogConfigError);
-            expect((error as PerflogConfigError).key).to.match(new RegExp(`(^|\\.)${name}$`));
-            return false;
-          }
-        };
+        const accepts = (make: () => unknown): boolean => acceptsConfig(make, new RegExp(`(^|\\.)${name}$`));
         let exporter: PerflogFileLogRecordExporter | undefined;
         const byExporter = accepts(() => { exporter = new PerflogFileLogRecordExporter({ logDir: dir, [name]: v }); });
         await exporter?.shutdown();
