@@ -3,16 +3,33 @@
  * options), pino at its fast fair settings (sync and async, `minLength: 4096`), the stock OTel SDK (Batch, and
  * Simple as a second line), a hand-written floor and prom-client (in memory, no file). A fresh record object per
  * call; every contender's flush (a real write) is inside the clock; rounds interleaved, a full GC between
- * contenders. Counts: PERFLOG_BENCH_ROUNDS (default 20) x PERFLOG_BENCH_OPS (default 50,000) records.
+ * contenders. Each scenario runs in a process of its own (as `npm run bench` runs each benchmark): in one process,
+ * a scenario run after others took 2-4x longer per record for every contender, the floor included.
+ * Counts: PERFLOG_BENCH_ROUNDS (default 20) x PERFLOG_BENCH_OPS (default 50,000) records.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import client from 'prom-client';
 import { PerformanceMonitorFactory } from '../src/index.js';
 import { FloorWriter, otelSdkAnchor, pinoAnchor } from './anchors.js';
 import type { Contender, ContenderResult } from './harness.js';
 import { countFromEnv, printRatio, printRatios, printSettings, runInterleaved } from './harness.js';
+
+const SCENARIOS = ['checkpoint_save', 'llm_call', 'checkpoint_save, varying durations'];
+const only = process.env['PERFLOG_BENCH_SCENARIO'];
+if (only === undefined) {
+  let failed = false;
+  for (const name of SCENARIOS) {
+    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+      stdio: 'inherit', env: { ...process.env, PERFLOG_BENCH_SCENARIO: name },
+    });
+    failed ||= child.status !== 0;
+  }
+  process.exit(failed ? 1 : 0);
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'perflog-bench-'));
 const ROUNDS = countFromEnv('ROUNDS', 20);
@@ -34,6 +51,7 @@ async function scenario(
   floor: (writer: FloorWriter) => void,
   prom: () => void,
 ): Promise<ContenderResult[]> {
+  if (name !== only) return [];
   const pinoSync = await pinoAnchor(join(dir, `pino-sync-${name}.log`), true);
   const pinoAsync = await pinoAnchor(join(dir, `pino-async-${name}.log`), false);
   const pinoYield = await pinoAnchor(join(dir, `pino-async-yield-${name}.log`), false);
