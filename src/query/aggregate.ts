@@ -59,6 +59,8 @@ export class Aggregator {
   readonly #others: unknown[];
   readonly #groups = new Map<GroupValue, unknown>();
   readonly #strings = new Map<number, { bytes: Buffer; value: string }>();
+  /** Slots whose field another slot reads too (`measure: 'size'`, a `sum` naming a total): [read slot, copy slot]. */
+  readonly #copies: Array<[number, number]> = [];
   /** Token of an approximate duration in the current line, or -1. */
   #approximate = -1;
 
@@ -83,6 +85,11 @@ export class Aggregator {
     this.#table = new Int32Array(size);
     this.#hashes = new Int32Array(size);
     this.#names.forEach((name, slot) => {
+      const first = this.#names.indexOf(name);
+      if (first !== slot) {
+        this.#copies.push([first, slot]); // a field in two roles: read once, copied to its second slot
+        return;
+      }
       const hash = keyHash(name);
       let cell = hash & (size - 1);
       while (this.#table[cell] !== 0) cell = (cell + 1) & (size - 1);
@@ -121,6 +128,13 @@ export class Aggregator {
           start = end + 1;
           continue;
         }
+      }
+      const copies = this.#copies;
+      for (let c = 0; c < copies.length; c++) {
+        const [from, to] = copies[c]!;
+        kinds[to] = kinds[from]!;
+        this.#numbers[to] = this.#numbers[from]!;
+        this.#others[to] = this.#others[from];
       }
       this.#fold(buf);
       start = end + 1;

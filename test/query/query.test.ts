@@ -88,6 +88,17 @@ describe('queryMetrics()', () => {
     expect(result.rows[0]!.duration).to.include({ min: 0.5, max: 2.5, mean: 1.5 });
   });
 
+  it('measures or sums a field that is also a total (measure: "size", sum: ["size"]) and still totals it', async () => {
+    await writeFile(join(dir, 'sizes.log'), [
+      '{"timestamp":1704110400,"metric_type":"timer","operation":"save","duration":0.5,"size":1000,"success":true,"module":"checkpoint"}',
+      '{"timestamp":1704110401,"metric_type":"timer","operation":"save","duration":1.5,"size":3000,"success":true,"module":"checkpoint"}',
+      '',
+    ].join('\n'));
+    const result = await queryMetrics({ baseDir: dir, patterns: ['sizes.log'], measure: 'size', sum: ['size', 'duration'] });
+    expect(result.rows[0]!.totals).to.include({ size: 4000, duration: 2 });
+    expect(result.rows[0]!.duration).to.include({ min: 1000, max: 3000, mean: 2000 }); // the measured field's summary
+  });
+
   it('rejects bad options with a PerflogConfigError naming them', async () => {
     for (const [options, key] of [[{ since: 'yesterday' }, 'since'], [{ until: 'soon' }, 'until'], [{ groupBy: 'module' }, 'groupBy'],
       [{ threads: -1 }, 'threads'], [{ patterns: [] }, 'patterns']] as const) {
