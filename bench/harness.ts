@@ -3,7 +3,11 @@
  * alike), each round flushed inside the clock, a full GC between contenders (one contender's garbage is never
  * collected in another's clock); prints settings, medians, spread and ratios. Timing is printed, never asserted.
  */
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { generateRecords } from '../test/fixtures/metrics-data.js';
 
 export type Contender = {
   /** Records one metric. */
@@ -134,4 +138,25 @@ export function heapAfterGc(): number {
 
 export function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/**
+ * Writes `count` generated records (`seed`) as JSON lines to `file` once: a file already there is kept between runs,
+ * and a run stopped midway leaves only `<file>.partial`.
+ */
+export async function writeRecordsFile(file: string, count: number, seed: number): Promise<void> {
+  if (existsSync(file)) return;
+  await mkdir(dirname(file), { recursive: true });
+  const partial = `${file}.partial`;
+  const out = createWriteStream(partial);
+  let text = '';
+  for (const { line } of generateRecords(count, { seed })) {
+    text += line;
+    if (text.length >= 1 << 20) {
+      if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      text = '';
+    }
+  }
+  await new Promise<void>((resolve, reject) => { out.end(text, resolve); out.on('error', reject); });
+  await rename(partial, file);
 }

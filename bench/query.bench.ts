@@ -10,13 +10,11 @@
  * makes a smaller file for a quick check.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { mkdir, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { countFromEnv, printRatio, quantile } from './harness.js';
-import { generateRecords } from '../test/fixtures/metrics-data.js';
+import { countFromEnv, printRatio, quantile, writeRecordsFile } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const RECORDS = countFromEnv('RECORDS', 2_000_000);
@@ -33,23 +31,6 @@ function build(): string | undefined {
   const result = spawnSync(process.execPath, [tsc, '-p', join(here, '..', 'tsconfig.build.json'), '--outDir', distDir], { stdio: 'inherit' });
   if (result.status !== 0) throw new Error('tsc failed');
   return pathToFileURL(join(distDir, 'query', 'query.js')).href;
-}
-
-async function generate(): Promise<void> {
-  if (existsSync(file)) return;
-  await mkdir(dirname(file), { recursive: true });
-  const partial = `${file}.partial`;
-  const out = createWriteStream(partial);
-  let text = '';
-  for (const { line } of generateRecords(RECORDS, { seed: 7 })) {
-    text += line;
-    if (text.length >= 1 << 20) {
-      if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-      text = '';
-    }
-  }
-  await new Promise<void>((resolve, reject) => { out.end(text, resolve); out.on('error', reject); });
-  await rename(partial, file);
 }
 
 type Rows = Record<string, { count: number; p95: number | null }>;
@@ -91,7 +72,7 @@ async function jq(): Promise<Run> {
   return { seconds: wallSeconds, rssMb: rssKb / 1024, rows: Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, { count: v.count, p95: null }])) };
 }
 
-await generate();
+await writeRecordsFile(file, RECORDS, 7);
 const dist = build();
 const sizeMb = statSync(file).size / 1e6;
 console.log(`file: ${file} (${sizeMb.toFixed(0)} MB, ${RECORDS.toLocaleString('en-US')} records); ${rounds} interleaved rounds, medians`);

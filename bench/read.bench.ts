@@ -7,35 +7,17 @@
  * records/s, so the ratio here is the cost of the filters and of one `for await` step per record (~70 ns).
  * PERFLOG_BENCH_RECORDS (default 500,000) and PERFLOG_BENCH_ROUNDS (default 7).
  */
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { readMetrics } from '../src/index.js';
-import { generateRecords } from '../test/fixtures/metrics-data.js';
-import { collectGarbage, countFromEnv, printRatio, quantile } from './harness.js';
+import { collectGarbage, countFromEnv, printRatio, quantile, writeRecordsFile } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const RECORDS = countFromEnv('RECORDS', 500_000);
 const ROUNDS = countFromEnv('ROUNDS', 7);
 const file = join(here, '.out', 'read', `metrics-${RECORDS}-v1.log`);
-
-async function generate(): Promise<void> {
-  if (existsSync(file)) return;
-  await mkdir(dirname(file), { recursive: true });
-  const out = createWriteStream(`${file}.partial`);
-  let text = '';
-  for (const { line } of generateRecords(RECORDS, { seed: 11 })) {
-    text += line;
-    if (text.length >= 1 << 20) {
-      if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-      text = '';
-    }
-  }
-  await new Promise<void>((resolve, reject) => { out.end(text, resolve); out.on('error', reject); });
-  await rename(`${file}.partial`, file);
-}
 
 /** readMetrics over the file; sums a field so that every record is really used. */
 async function perflog(): Promise<number> {
@@ -69,7 +51,7 @@ async function jsonParseLoop(): Promise<number> {
   return sum >= 0 ? count : -1;
 }
 
-await generate();
+await writeRecordsFile(file, RECORDS, 11);
 const contenders: Record<string, () => Promise<number>> = {
   readMetrics: perflog,
   'Buffer split + JSON.parse': jsonParseLoop,
