@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { errorMessage } from './errors.js';
 import type { Attributes, MetricLogWriter, PerformanceMonitor } from './interfaces.js';
+import { secondsBetween } from './number-text.js';
 
 /**
  * What every monitor shares: a module, a writer, and the timing helpers `time()` and `startTimer()`, which
@@ -59,14 +60,14 @@ export abstract class BasePerformanceMonitor implements PerformanceMonitor {
     return (endAttributes?: Attributes): void => {
       if (ended) return;
       ended = true;
-      const seconds = (performance.now() - start) / 1000;
+      const seconds = secondsBetween(start, performance.now());
       const merged = endAttributes === undefined ? attributes : attributes === undefined ? endAttributes : { ...attributes, ...endAttributes };
       this.logger.logTimer(operation, seconds, merged);
     };
   }
 
   #finish(operation: string, start: number, attributes: Attributes | undefined, failed: boolean, error: unknown): void {
-    const seconds = (performance.now() - start) / 1000;
+    const seconds = secondsBetween(start, performance.now());
     this.logger.logTimer(operation, seconds, failed ? { ...attributes, success: false, error: errorMessage(error).slice(0, 256) } : attributes);
   }
 }

@@ -2,6 +2,7 @@
  * A monitor type's own record fields, compiled once (as pino serializes a child logger's bindings once): the names,
  * their prebuilt `,"name":` prefixes and the names an attribute may not take.
  */
+import { numberText } from './number-text.js';
 import { encodeString, reservedFields } from './record-encoder.js';
 import type { ReservedFields } from './record-encoder.js';
 
@@ -35,7 +36,9 @@ export class FieldEncoder {
     for (let i = 0; i < values.length; i++) {
       const value = values[i];
       if (value === undefined) continue;
-      if (typeof value !== 'string') {
+      if (typeof value === 'number') {
+        out += this.#prefixes[i]! + numberText(value);
+      } else if (typeof value !== 'string') {
         out += this.#prefixes[i]! + value;
       } else if (value === this.#lastText[i]) {
         out += this.#lastJson[i]!;

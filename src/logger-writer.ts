@@ -9,6 +9,7 @@ import { PerflogRecordError } from './errors.js';
 import { NO_FIELDS } from './field-encoder.js';
 import type { FieldEncoder, FieldValue } from './field-encoder.js';
 import type { Attributes, MetricLogWriter, MetricType } from './interfaces.js';
+import { epochSecondsText, numberText } from './number-text.js';
 import type { Pipeline } from './pipeline.js';
 import { MAX_RECORD_BYTES, encodeAttributes, encodeString } from './record-encoder.js';
 import type { AttributePairs, AttributeProblem, LiftedFields } from './record-encoder.js';
@@ -33,6 +34,9 @@ export class ModuleMetricWriter implements MetricLogWriter {
   #lastOperation = '';
   #lastMetricType: MetricType | '' = '';
   #lastHead = '';
+  // the last measure and its text: a hot loop often repeats one value
+  #lastMeasure = Number.NaN;
+  #lastMeasureText = '';
   // one meta object reused record after record (sinks read it only during write()); a record written while the sinks
   // are being called (a sink that records, re-entrantly) gets its own, so the outer record's meta stays intact
   readonly #meta = new WriterMeta();
@@ -126,9 +130,13 @@ export class ModuleMetricWriter implements MetricLogWriter {
     const timeMs = Date.now();
     if (timeMs !== clock.ms) {
       clock.ms = timeMs;
-      clock.text = `{"timestamp":${timeMs / 1000}`;
+      clock.text = `{"timestamp":${epochSecondsText(timeMs)}`;
     }
-    let line = clock.text + this.#lastHead + measure;
+    if (measure !== this.#lastMeasure) {
+      this.#lastMeasure = measure;
+      this.#lastMeasureText = numberText(measure);
+    }
+    let line = clock.text + this.#lastHead + this.#lastMeasureText;
     if (size !== undefined) line += `,"size":${size}`;
     line += success === undefined ? this.#moduleField : success ? this.#succeededModule : this.#failedModule;
     if (fieldsJson !== '') line += fieldsJson;

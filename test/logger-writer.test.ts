@@ -50,6 +50,23 @@ describe('ModuleMetricWriter', () => {
       expect(counter).to.include({ metric_type: 'counter', value: 1 });
       expect(gauge).to.include({ metric_type: 'gauge', value: 17, queue: 'ingest' });
     });
+
+    it('write every number exactly as String() prints it, whole nanoseconds and repeated values included', async () => {
+      const values = fc.sample(fc.oneof(
+        fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e300, max: 1e300 }),
+        fc.integer({ min: 0, max: 10 ** 15 }).map((nanos) => nanos / 1e9),
+      ), 400);
+      const writer = test.factory.getWriter('numbers');
+      for (const value of values) {
+        writer.logGauge('g', value);
+        if (value >= 0) writer.logTimer('t', value);
+        writer.logGauge('g', value); // the same value again: the writer's last-text cache
+      }
+      await test.factory.flush();
+      const expected = values.flatMap((value) => (value >= 0 ? [value, value, value] : [value, value]).map((x) => String(x)));
+      const written = (await rawLines(test.baseDir, 'numbers')).map((line) => /"(?:value|duration)":([^,}]+)/.exec(line)![1]);
+      expect(written).to.deep.equal(expected);
+    });
   });
 
   describe('attributes', () => {

@@ -8,6 +8,7 @@ import type { AttributeValue } from '../interfaces.js';
 import type { AdapterMonitors } from './shared.js';
 import { UNKNOWN, errorName, isAbortError, reportFailure } from './shared.js';
 import type { TokenUsage } from './tokens.js';
+import { secondsBetween } from '../number-text.js';
 
 /** How a call ended, for `LlmCall.end()`. */
 export interface CallOutcome {
@@ -89,12 +90,12 @@ export class LlmCall implements PendingCall {
       monitors.llm.recordLlmCall({
         model: this.model,
         provider: this.provider,
-        responseTime: timing?.durationSeconds ?? (nowMs - this.#startMs) / 1000,
+        responseTime: timing?.durationSeconds ?? secondsBetween(this.#startMs, nowMs),
         promptTokens: usage?.promptTokens,
         completionTokens: usage?.completionTokens,
         totalTokens: usage?.totalTokens,
         timeToFirstToken: !this.isStream ? undefined : timing !== undefined ? timing.firstOutputSeconds
-          : this.#firstOutputMs !== undefined ? (this.#firstOutputMs - this.#startMs) / 1000 : undefined,
+          : this.#firstOutputMs !== undefined ? secondsBetween(this.#startMs, this.#firstOutputMs) : undefined,
         success: !failed,
         error: errorType ?? (outcome?.error !== undefined ? errorName(outcome.error) : undefined),
         attributes,

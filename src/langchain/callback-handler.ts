@@ -12,6 +12,7 @@ import { markOuterCall } from '../instrumentation/outer-call.js';
 import type { AdapterMonitors, InstrumentationOptions } from '../instrumentation/shared.js';
 import { UNKNOWN, errorName, guard, reportFailure, resolveMonitors } from '../instrumentation/shared.js';
 import { llmOutputUsage, hasOutput } from './llm-output.js';
+import { secondsBetween } from '../number-text.js';
 
 /** Options of `PerflogCallbackHandler`. */
 export interface PerflogCallbackHandlerOptions extends InstrumentationOptions {
@@ -201,7 +202,7 @@ export class PerflogCallbackHandler extends BaseCallbackHandler {
   #endTimed(runId: string, error: unknown): void {
     const run = this.#take(runId);
     if (run === undefined || run instanceof LlmCall) return;
-    const duration = (performance.now() - run.startMs) / 1000;
+    const duration = secondsBetween(run.startMs, performance.now());
     const failed = error !== undefined;
     const operation = run.kind === 'node' ? 'node_execution' : 'tool_call';
     guard(() => this.#monitors.factory, operation, () => {

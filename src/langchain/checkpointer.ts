@@ -9,6 +9,7 @@ import type { SerializerProtocol } from '@langchain/langgraph-checkpoint';
 import type { AttributeValue } from '../interfaces.js';
 import type { AdapterMonitors, InstrumentationOptions } from '../instrumentation/shared.js';
 import { errorName, guard, resolveMonitors } from '../instrumentation/shared.js';
+import { secondsBetween } from '../number-text.js';
 
 /** Options of `instrumentCheckpointer`. */
 export type CheckpointerOptions = InstrumentationOptions;
@@ -129,7 +130,7 @@ function record(
   monitors: AdapterMonitors, operation: Operation, call: SaverCall, startMs: number, config: unknown,
   writes: number | undefined, value: unknown, error: unknown,
 ): void {
-  const duration = (performance.now() - startMs) / 1000;
+  const duration = secondsBetween(startMs, performance.now());
   guard(() => monitors.factory, operation, () => {
     const attributes = configAttributes(config);
     const failed = error !== undefined;
