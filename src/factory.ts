@@ -16,17 +16,11 @@ import { LogCleaner } from './log-cleaner.js';
 import type { ModuleMetricWriter } from './logger-writer.js';
 import type { Pipeline } from './pipeline.js';
 import { LOCK_NAME, LogCleanupService } from './scheduler.js';
+import { PendingCalls } from './pending-calls.js';
+import type { PendingCall } from './pending-calls.js';
 
 /** Builds a monitor of one type around the factory's writer for that type. */
 export type MonitorMaker<M extends PerformanceMonitor = PerformanceMonitor> = (writer: MetricLogWriter) => M;
-
-/**
- * @internal A call an adapter has started and not yet recorded (a stream still open, a response not yet parsed).
- * `settle` records it now if it is idle (nobody is waiting on it) or, with `isShutdown`, whatever its state.
- */
-export interface PendingCall {
-  settle(isShutdown: boolean): void;
-}
 
 /** The built-in monitor types and their classes. */
 export interface BuiltinMonitors {
@@ -60,7 +54,7 @@ export class PerformanceMonitorFactory {
   #cleaner: LogCleaner | undefined;
   #cleanupService: LogCleanupService | undefined;
   #cleanupStartChecked = false;
-  readonly #pendingCalls = new Set<PendingCall>();
+  readonly #pendingCalls = new PendingCalls();
 
   /**
    * Builds an independent factory from `options` merged over the standard `OTEL_EXPORTER_OTLP_*` and resource
@@ -273,7 +267,7 @@ export class PerformanceMonitorFactory {
   }
 
   #settlePendingCalls(isShutdown: boolean): void {
-    for (const call of [...this.#pendingCalls]) {
+    for (const call of this.#pendingCalls.snapshot()) {
       try {
         call.settle(isShutdown);
       } catch (error) {

@@ -3,7 +3,7 @@
  * error, early exit, abort, or abandonment noticed by `flush()` / `shutdown()`).
  */
 import { performance } from 'node:perf_hooks';
-import type { PendingCall } from '../factory.js';
+import type { PendingCall } from '../pending-calls.js';
 import type { AttributeValue } from '../interfaces.js';
 import type { AdapterMonitors } from './shared.js';
 import { UNKNOWN, errorName, isAbortError, reportFailure } from './shared.js';
@@ -27,6 +27,8 @@ export class LlmCall implements PendingCall {
   readonly provider: string;
   /** Whether the call returns a stream (adds `stream: true` and `time_to_first_token`). */
   isStream = false;
+  /** @internal The slot of the factory's pending calls that holds this call. */
+  pendingSlot = -1;
   /** Whether something is in flight (the request, or a stream's `next()`): `flush()` leaves such a call alone. */
   isBusy = true;
   usage: TokenUsage | undefined;
