@@ -4,6 +4,7 @@
  * factory's writers (default-factory.ts) without importing the factory module, which imports them.
  */
 import { diag } from '@opentelemetry/api';
+import { DeferredRecords } from './deferred-records.js';
 import { OpenFiles } from './exporters/open-files.js';
 import type { ResolvedPerflogOptions } from './interfaces.js';
 import { ModuleMetricWriter } from './logger-writer.js';
@@ -13,6 +14,8 @@ import { Pipeline } from './pipeline.js';
 export class FactoryCore {
   /** The active files of this factory's exporters: the cleaner asks it which files not to delete. */
   readonly openFiles = new OpenFiles();
+  /** The adapters' records taken at their calls' ends, written before each flush of `openFiles`. */
+  readonly deferred = new DeferredRecords(this.openFiles);
   readonly #writers = new Map<string, ModuleMetricWriter>();
   #pipeline: Pipeline;
 
@@ -40,6 +43,7 @@ export class FactoryCore {
    * closed in the background.
    */
   replacePipeline(options: ResolvedPerflogOptions): void {
+    this.deferred.writeAll(); // records of calls that ended before belong to the old configuration
     const previous = this.#pipeline;
     // the new pipeline's shipper starts once the old one has shipped what it held and released the shipping lock:
     // its flush() and the shared counters then cover everything recorded before and after

@@ -18,6 +18,7 @@ import type { Pipeline } from './pipeline.js';
 import { LOCK_NAME, LogCleanupService } from './scheduler.js';
 import { PendingCalls } from './pending-calls.js';
 import type { PendingCall } from './pending-calls.js';
+import type { DeferredRecord } from './deferred-records.js';
 
 /** Builds a monitor of one type around the factory's writer for that type. */
 export type MonitorMaker<M extends PerformanceMonitor = PerformanceMonitor> = (writer: MetricLogWriter) => M;
@@ -228,6 +229,7 @@ export class PerformanceMonitorFactory {
 
   /** A snapshot of this factory's counters (they survive `configure()`). */
   stats(): PerflogStats {
+    this.#core.deferred.writeAll();
     return { ...this.#pipeline.stats };
   }
 
@@ -237,6 +239,7 @@ export class PerformanceMonitorFactory {
    */
   flush(): Promise<void> {
     this.#settlePendingCalls(false);
+    this.#core.deferred.writeAll();
     return this.#pipeline.flush();
   }
 
@@ -248,6 +251,7 @@ export class PerformanceMonitorFactory {
   shutdown(): Promise<void> {
     this.#cleanupService?.stop();
     this.#settlePendingCalls(true);
+    this.#core.deferred.writeAll();
     return this.#pipeline.shutdown();
   }
 
@@ -259,6 +263,14 @@ export class PerformanceMonitorFactory {
   /** @internal The call was recorded. */
   untrackPendingCall(call: PendingCall): void {
     this.#pendingCalls.delete(call);
+  }
+
+  /**
+   * @internal An adapter's call ended: its record is written with the file buffer's next write (at once in a worker
+   * thread and with `sync` files), at the time and with the span ids of now.
+   */
+  deferRecord(record: DeferredRecord): void {
+    this.#core.deferred.add(record, this.#pipeline.options.file.sync);
   }
 
   /** @internal Counts and reports a record an adapter could not make (a failure inside perflog), like a bad record. */

@@ -111,6 +111,9 @@ export class ModuleMetricWriter implements MetricLogWriter {
     let userFields = '';
     let collected: AttributePairs | undefined;
     if (this.#collects && fields !== undefined) fields = fields.slice();
+    // records of ended calls go first, so that each file's lines stay in the order their calls and records ended;
+    // after the fields are read: writing them fills the monitors' reused arrays
+    if (waitingRecords.size !== 0 && pinnedTime.ms === undefined) writeWaitingRecords();
     if (attributes !== undefined && attributes !== null) {
       const lifted: LiftedFields | undefined = lift ? { success: undefined, error: undefined } : undefined;
       if (this.#collects) collected = [];
@@ -127,7 +130,7 @@ export class ModuleMetricWriter implements MetricLogWriter {
       this.#lastMetricType = metricType;
       this.#lastHead = `,"metric_type":"${metricType}","operation":${encodeString(operation)},${metricType === 'timer' ? '"duration":' : '"value":'}`;
     }
-    const timeMs = Date.now();
+    const timeMs = pinnedTime.ms ?? Date.now();
     if (timeMs !== clock.ms) {
       clock.ms = timeMs;
       clock.text = `{"timestamp":${epochSecondsText(timeMs)}`;
@@ -144,7 +147,7 @@ export class ModuleMetricWriter implements MetricLogWriter {
     if (error !== undefined) line += `,"error":${encodeString(error)}`;
     let traceId: string | undefined;
     let spanId: string | undefined;
-    const context = recordSpanContext.current ?? trace.getActiveSpan()?.spanContext();
+    const context = currentRecordSpanContext();
     if (context !== undefined && isSpanContextValid(context)) {
       traceId = context.traceId;
       spanId = context.spanId;
@@ -233,6 +236,30 @@ class WriterMeta implements RecordMeta {
  * span with that span's own ids, which need not be active (nor any context manager registered).
  */
 export const recordSpanContext: { current: SpanContext | undefined } = { current: undefined };
+
+/** @internal The queues of deferred records (deferred-records.ts) that hold records. */
+export const waitingRecords = new Set<{ writeAll(): void }>();
+
+function writeWaitingRecords(): void {
+  for (const queue of waitingRecords) queue.writeAll();
+}
+
+/** The time (epoch ms) the next records are written with instead of now: a deferred record's (deferred-records.ts). */
+const pinnedTime: { ms: number | undefined } = { ms: undefined };
+
+/**
+ * @internal Pins the time and the span context the next records are written with (a deferred record's, taken when
+ * its call ended); `pinRecord(undefined, outer)` unpins the time and puts back the context that was pinned before.
+ */
+export function pinRecord(timeMs: number | undefined, context: SpanContext | undefined): void {
+  pinnedTime.ms = timeMs;
+  recordSpanContext.current = context;
+}
+
+/** @internal The span context a record written now carries: the pinned one, else the active span's. */
+export function currentRecordSpanContext(): SpanContext | undefined {
+  return recordSpanContext.current ?? trace.getActiveSpan()?.spanContext();
+}
 
 /** The last millisecond seen and a line's start up to it (`{"timestamp":<seconds>`): records made in the same millisecond share one number-to-text. */
 const clock = { ms: -1, text: '' };

@@ -1,9 +1,8 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT_CONTEXT, context, trace } from '@opentelemetry/api';
-import type { Context, ContextManager, LoggerProvider as ApiLoggerProvider } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
+import type { LoggerProvider as ApiLoggerProvider } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { expect } from 'chai';
@@ -12,30 +11,7 @@ import { PerformanceMonitorFactory } from '../src/index.js';
 import type { PerflogError, PerflogOptions } from '../src/index.js';
 import { resolveOptions } from '../src/options.js';
 import { startReceiver } from './helpers/otlp-receiver.js';
-
-/**
- * `@opentelemetry/api` alone has a no-op context manager (`context.with` does not make a context active), and
- * `@opentelemetry/context-async-hooks` is not installed: this is the smallest real one.
- */
-class TestContextManager implements ContextManager {
-  readonly #storage = new AsyncLocalStorage<Context>();
-  active(): Context {
-    return this.#storage.getStore() ?? ROOT_CONTEXT;
-  }
-  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(ctx: Context, fn: F, thisArg?: ThisParameterType<F>, ...args: A): ReturnType<F> {
-    return this.#storage.run(ctx, () => fn.call(thisArg, ...args));
-  }
-  bind<T>(_context: Context, target: T): T {
-    return target;
-  }
-  enable(): this {
-    return this;
-  }
-  disable(): this {
-    this.#storage.disable();
-    return this;
-  }
-}
+import { TestContextManager } from './helpers/context-manager.js';
 
 const SPAN = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 };
 const inSpan = <T>(fn: () => T): T => context.with(trace.setSpan(context.active(), trace.wrapSpanContext(SPAN)), fn);

@@ -30,6 +30,7 @@ export class OpenFiles {
   /** The thread's descriptor budget, shared with every other registry of the thread. */
   readonly descriptors: DescriptorBudget;
   readonly #files = new Set<OpenFile>();
+  #beforeFlush: (() => void) | undefined;
 
   constructor(descriptors: DescriptorBudget = threadDescriptors) {
     this.descriptors = descriptors;
@@ -65,13 +66,26 @@ export class OpenFiles {
     if (this.#files.size === 0) unfollow(this);
   }
 
-  /** Writes out what every file of this owner buffers. */
+  /** Sets what runs before every flush of this owner's files: writing its deferred records (deferred-records.ts). */
+  beforeFlush(write: () => void): void {
+    this.#beforeFlush = write;
+  }
+
+  /** Keeps this owner in the flush timer and the exit hook, file or not, until its next flush: it has records to write. */
+  hold(): void {
+    follow(this);
+  }
+
+  /** Writes out the owner's deferred records, then what every file of this owner buffers. */
   flushSync(): void {
+    this.#beforeFlush?.();
     for (const file of this.#files) file.flushSync();
+    if (this.#files.size === 0) unfollow(this);
   }
 }
 
 function follow(registry: OpenFiles): void {
+  if (live.has(registry)) return;
   if (live.size === 0) flushTimer = setInterval(flushLive, FLUSH_INTERVAL_MILLIS).unref();
   live.add(registry);
 }

@@ -3,6 +3,7 @@
  * error, early exit, abort, or abandonment noticed by `flush()` / `shutdown()`).
  */
 import { performance } from 'node:perf_hooks';
+import type { DeferredRecord } from '../deferred-records.js';
 import type { PendingCall } from '../pending-calls.js';
 import type { AttributeValue } from '../interfaces.js';
 import type { AdapterMonitors } from './shared.js';
@@ -21,7 +22,7 @@ export interface CallOutcome {
 }
 
 /** The record of one call, written once. */
-export class LlmCall implements PendingCall {
+export class LlmCall implements PendingCall, DeferredRecord {
   /** The model: the response's once known, else the request's. */
   model: string;
   readonly provider: string;
@@ -37,6 +38,9 @@ export class LlmCall implements PendingCall {
   readonly #monitors: AdapterMonitors;
   readonly #startMs = performance.now();
   #firstOutputMs: number | undefined;
+  #endMs = 0;
+  #outcome: CallOutcome | undefined;
+  #timing: { durationSeconds: number; firstOutputSeconds: number | undefined } | undefined;
   #isDone = false;
 
   constructor(monitors: AdapterMonitors, provider: string, requestModel: unknown) {
@@ -67,16 +71,31 @@ export class LlmCall implements PendingCall {
   }
 
   /**
-   * Writes the record (once; later calls do nothing). `timing` replaces perflog's own clock with the library's
-   * (seconds), for libraries that measure their calls themselves.
+   * Ends the call and hands its record to the factory (once; later calls do nothing), which writes it in its next
+   * batch with the time and span ids of now. `timing` replaces perflog's own clock with the library's (seconds), for
+   * libraries that measure their calls themselves.
    */
   end(outcome?: CallOutcome, timing?: { durationSeconds: number; firstOutputSeconds: number | undefined }): void {
     if (this.#isDone) return;
     this.#isDone = true;
+    this.#endMs = performance.now();
+    this.#outcome = outcome;
+    this.#timing = timing;
     const monitors = this.#monitors;
     try {
       monitors.factory.untrackPendingCall(this);
-      const nowMs = performance.now();
+      monitors.factory.deferRecord(this);
+    } catch (error) {
+      reportFailure(() => monitors.factory, 'llm_call', error);
+    }
+  }
+
+  /** @internal Writes the record of the ended call (the factory calls it once, at once or in a batch). */
+  writeRecord(): void {
+    const outcome = this.#outcome;
+    const timing = this.#timing;
+    const monitors = this.#monitors;
+    try {
       const errorType = outcome?.errorType ?? this.failure;
       const failed = outcome?.error !== undefined || errorType !== undefined;
       let attributes: Record<string, AttributeValue> | undefined;
@@ -92,7 +111,7 @@ export class LlmCall implements PendingCall {
       monitors.llm.recordLlmCall({
         model: this.model,
         provider: this.provider,
-        responseTime: timing?.durationSeconds ?? secondsBetween(this.#startMs, nowMs),
+        responseTime: timing?.durationSeconds ?? secondsBetween(this.#startMs, this.#endMs),
         promptTokens: usage?.promptTokens,
         completionTokens: usage?.completionTokens,
         totalTokens: usage?.totalTokens,
@@ -104,6 +123,8 @@ export class LlmCall implements PendingCall {
       });
     } catch (error) {
       reportFailure(() => monitors.factory, 'llm_call', error);
+    } finally {
+      this.#outcome = undefined; // the error object is not kept past the record
     }
   }
 

@@ -1,0 +1,96 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { context, trace } from '@opentelemetry/api';
+import { expect } from 'chai';
+import OpenAI from 'openai';
+import { DeferredRecords, MAX_DEFERRED_RECORDS } from '../src/deferred-records.js';
+import { OpenFiles } from '../src/exporters/open-files.js';
+import { instrumentOpenAI } from '../src/openai/index.js';
+import { TestContextManager } from './helpers/context-manager.js';
+import { fixture, runNode } from './helpers/files.js';
+import { useFakeLlm } from './helpers/llm.js';
+import { makeTempDir, records, removeDir, testFactory } from './helpers.js';
+
+const SPAN = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 };
+const messages = [{ role: 'user' as const, content: 'hi' }];
+
+describe('deferred records (adapters\' calls)', () => {
+  const test = useFakeLlm();
+  const client = (): OpenAI => instrumentOpenAI(new OpenAI({ apiKey: 'test', baseURL: test.server.openaiBaseURL, maxRetries: 0 }), { factory: test.factory });
+
+  it('writes a call\'s record with the file buffer\'s timer, without flush()', async () => {
+    await client().chat.completions.create({ model: 'gpt-4o-mini', messages });
+    expect(await records(test.baseDir, 'llm')).to.have.length(0); // waiting in the batch: nothing written yet
+    await sleep(350); // the 100 ms flush timer
+    expect(await records(test.baseDir, 'llm')).to.have.length(1);
+  });
+
+  it('keeps the time and the span ids of the call\'s end, not those of the write', async () => {
+    expect(context.setGlobalContextManager(new TestContextManager())).to.equal(true);
+    try {
+      const span = trace.setSpan(context.active(), trace.wrapSpanContext(SPAN));
+      await context.with(span, async () => {
+        await client().chat.completions.create({ model: 'gpt-4o-mini', messages });
+      });
+      const endedBy = Date.now();
+      await client().chat.completions.create({ model: 'gpt-4o-mini', messages }); // outside the span
+      await sleep(30);
+      await context.with(span, () => test.factory.flush()); // written inside the span: changes nothing
+      const [inside, outside] = await records(test.baseDir, 'llm');
+      expect(inside).to.include({ trace_id: SPAN.traceId, span_id: SPAN.spanId });
+      expect(inside!['timestamp'] as number * 1000).to.be.at.most(endedBy);
+      expect(outside).to.not.have.property('trace_id');
+    } finally {
+      context.disable();
+    }
+  });
+
+  it('writes waiting records before a record written directly, so the file keeps the order things ended', async () => {
+    await client().chat.completions.create({ model: 'first', messages });
+    test.factory.createMonitor('llm').recordLlmCall({ model: 'second', provider: 'manual', responseTime: 0.1 });
+    await client().chat.completions.create({ model: 'third', messages });
+    const written = await test.written();
+    expect(written.map((record) => record['provider'])).to.deep.equal(['openai', 'manual', 'openai']);
+    expect(test.factory.stats()).to.include({ recordsWritten: 3 });
+  });
+
+  it('counts waiting records in stats() and writes them at once with sync files', async () => {
+    await client().chat.completions.create({ model: 'gpt-4o-mini', messages });
+    expect(test.factory.stats().recordsWritten).to.equal(1);
+    const dir = await makeTempDir();
+    const { factory } = testFactory(dir, { file: { sync: true } });
+    try {
+      await instrumentOpenAI(new OpenAI({ apiKey: 'test', baseURL: test.server.openaiBaseURL, maxRetries: 0 }), { factory })
+        .chat.completions.create({ model: 'gpt-4o-mini', messages });
+      expect(await records(dir, 'llm')).to.have.length(1);
+    } finally {
+      await factory.shutdown();
+      await removeDir(dir);
+    }
+  });
+
+  it(`writes the batch at once when ${MAX_DEFERRED_RECORDS} records wait, and one that throws stops no other`, () => {
+    const written: number[] = [];
+    const queue = new DeferredRecords(new OpenFiles());
+    for (let i = 0; i < MAX_DEFERRED_RECORDS; i++) {
+      queue.add({ writeRecord: () => {
+        written.push(i);
+        if (i === 7) throw new Error('a record that fails');
+      } }, false);
+      expect(written).to.have.length(i === MAX_DEFERRED_RECORDS - 1 ? MAX_DEFERRED_RECORDS : 0); // synchronous: no timer ran
+    }
+    expect(written).to.deep.equal(Array.from({ length: MAX_DEFERRED_RECORDS }, (_, i) => i));
+  });
+
+  for (const exit of ['exit', 'uncaught', 'natural'] as const) {
+    it(`loses no record of a child process that ends right after its calls (${exit})`, async () => {
+      const dir = await makeTempDir();
+      try {
+        const child = await runNode(fixture('llm-call-exit.ts'), [JSON.stringify({ baseDir: dir, baseURL: test.server.openaiBaseURL, calls: 20, exit })]);
+        expect(child.code, child.stderr).to.equal(exit === 'uncaught' ? 1 : 0);
+        expect(await records(dir, 'llm')).to.have.length(20);
+      } finally {
+        await removeDir(dir);
+      }
+    });
+  }
+});
