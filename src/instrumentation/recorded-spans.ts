@@ -10,6 +10,19 @@ const RECORDED_CALL = createContextKey('perflog recorded call');
 /** How many adapter calls are starting synchronously right now (spans started inside them belong to them). */
 let startingCalls = 0;
 
+/**
+ * Whether a `PerflogSpanProcessor` was made in this process: until then nothing reads the mark, and a call starts as
+ * it would without perflog (no context switch). Processors are made with the OTel setup, before the app's calls; only
+ * a call already running when the first one is made, whose SDK starts its own span after that, would be recorded by
+ * both.
+ */
+let isMarkRead = false;
+
+/** @internal A `PerflogSpanProcessor` was made: from now on, adapters mark the calls they start. */
+export function readRecordedMarks(): void {
+  isMarkRead = true;
+}
+
 /** The root context with the mark, made once: most calls start with no active context. */
 let markedRoot: Context | undefined;
 
@@ -24,6 +37,7 @@ function markedContext(): Context {
  * OpenTelemetry context (for SDKs that start their span later, when a context manager is registered).
  */
 export function startRecordedCall<T>(start: () => T): T {
+  if (!isMarkRead) return start();
   startingCalls++;
   try {
     return context.with(markedContext(), start);
@@ -34,6 +48,7 @@ export function startRecordedCall<T>(start: () => T): T {
 
 /** `startRecordedCall` for `method.apply(thisArg, args)`, without a closure per call. */
 export function applyRecordedCall(method: (this: unknown, ...args: unknown[]) => unknown, thisArg: unknown, args: unknown[]): unknown {
+  if (!isMarkRead) return method.apply(thisArg, args);
   startingCalls++;
   try {
     return context.with(markedContext(), method, thisArg, ...args);

@@ -5,7 +5,7 @@
 import type { Context, SpanContext, SpanStatus } from '@opentelemetry/api';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { recordSpanContext } from '../logger-writer.js';
-import { isRecordedByAdapter } from '../instrumentation/recorded-spans.js';
+import { isRecordedByAdapter, readRecordedMarks } from '../instrumentation/recorded-spans.js';
 import type { AdapterMonitors, InstrumentationOptions } from '../instrumentation/shared.js';
 import { UNKNOWN, reportFailure, resolveMonitors } from '../instrumentation/shared.js';
 import { count } from '../instrumentation/tokens.js';
@@ -47,6 +47,7 @@ export class PerflogSpanProcessor {
   /** @throws {TypeError} when `options.factory` is not a `PerformanceMonitorFactory`. */
   constructor(options?: PerflogSpanProcessorOptions) {
     this.#monitors = resolveMonitors(options);
+    readRecordedMarks();
   }
 
   /** Notes a span that starts inside a call a perflog adapter records. */
