@@ -28,6 +28,8 @@ export class LlmCall implements PendingCall, DeferredRecord {
   readonly provider: string;
   /** Whether the call returns a stream (adds `stream: true` and `time_to_first_token`). */
   isStream = false;
+  /** @internal What `flush()` tells when it finds the call busy: the adapter then watches for its response. */
+  whenBusyAtFlush: { watchResponse(): void } | undefined;
   /** @internal The slot of the factory's pending calls that holds this call. */
   pendingSlot = -1;
   /** Whether something is in flight (the request, or a stream's `next()`): `flush()` leaves such a call alone. */
@@ -133,8 +135,12 @@ export class LlmCall implements PendingCall, DeferredRecord {
     reportFailure(() => this.#monitors.factory, 'llm_call', error);
   }
 
-  /** `flush()` records an idle call (a stream nobody reads, a response nobody parses); `shutdown()` records any. */
+  /**
+   * `flush()` records an idle call (a stream nobody reads, a response nobody parses) and tells the adapter's watcher
+   * of a busy one; `shutdown()` records any.
+   */
   settle(isShutdown: boolean): void {
     if (isShutdown || !this.isBusy) this.end({ aborted: this.isStream || this.isBusy });
+    else this.whenBusyAtFlush?.watchResponse();
   }
 }
