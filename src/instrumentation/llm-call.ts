@@ -81,6 +81,8 @@ export class LlmCall implements PendingCall, DeferredRecord {
     if (this.#isDone) return;
     this.#isDone = true;
     this.#endMs = performance.now();
+    // the record waits for its batch: it keeps its own values, not the SDK objects the adapter watched
+    this.whenBusyAtFlush = undefined;
     this.#outcome = outcome;
     this.#timing = timing;
     const monitors = this.#monitors;
