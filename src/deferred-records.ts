@@ -7,12 +7,15 @@
  */
 import type { SpanContext } from '@opentelemetry/api';
 import { INVALID_SPAN_CONTEXT, diag } from '@opentelemetry/api';
+import { performance } from 'node:perf_hooks';
 import { isMainThread } from 'node:worker_threads';
 import type { OpenFiles } from './exporters/open-files.js';
 import { currentRecordSpanContext, pinRecord, recordSpanContext, waitingRecords } from './logger-writer.js';
 
 /** A record taken at a call's end and written later, at its time, with its span's ids. */
 export interface DeferredRecord {
+  /** When the call ended (`performance.now()`): the record's `timestamp` is the wall-clock time of that moment. */
+  readonly endMs: number;
   /** Writes the record through its monitor; it is written at the time and with the ids the call ended with. */
   writeRecord(): void;
 }
@@ -23,7 +26,6 @@ export const MAX_DEFERRED_RECORDS = 1024;
 /** @internal One factory's deferred records, written by its open-files registry before each flush of its files. */
 export class DeferredRecords {
   #records: DeferredRecord[] = [];
-  #timesMs: number[] = [];
   #contexts: SpanContext[] = [];
   #isWriting = false;
   readonly #openFiles: OpenFiles;
@@ -34,7 +36,7 @@ export class DeferredRecords {
   }
 
   /**
-   * Takes `record` with the time and the active span of now. In a worker thread, whose exit may skip the exit hook,
+   * Takes `record` with the active span of now (its time is its `endMs`). In a worker thread, whose exit may skip the exit hook,
    * and with `sync` files, it is written at once instead.
    */
   add(record: DeferredRecord, sync: boolean): void {
@@ -43,7 +45,6 @@ export class DeferredRecords {
       return;
     }
     this.#records.push(record);
-    this.#timesMs.push(Date.now());
     this.#contexts.push(currentRecordSpanContext() ?? INVALID_SPAN_CONTEXT);
     if (this.#records.length === 1) {
       waitingRecords.add(this);
@@ -60,14 +61,14 @@ export class DeferredRecords {
     waitingRecords.delete(this);
     const outerContext = recordSpanContext.current;
     const records = this.#records;
-    const timesMs = this.#timesMs;
     const contexts = this.#contexts;
     this.#records = [];
-    this.#timesMs = [];
     this.#contexts = [];
+    // one wall-clock reading per batch: each record's time is its end on the monotonic clock, moved onto the wall clock
+    const wallMinusMonotonicMs = Date.now() - performance.now();
     try {
       for (let i = 0; i < records.length; i++) {
-        pinRecord(timesMs[i], contexts[i]);
+        pinRecord(Math.round(wallMinusMonotonicMs + records[i]!.endMs), contexts[i]);
         try {
           records[i]!.writeRecord();
         } catch (error) {

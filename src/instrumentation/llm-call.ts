@@ -40,7 +40,8 @@ export class LlmCall implements PendingCall, DeferredRecord {
   readonly #monitors: AdapterMonitors;
   readonly #startMs = performance.now();
   #firstOutputMs: number | undefined;
-  #endMs = 0;
+  /** @internal When the call ended (`performance.now()`); 0 before. */
+  endMs = 0;
   #outcome: CallOutcome | undefined;
   #timing: { durationSeconds: number; firstOutputSeconds: number | undefined } | undefined;
   #isDone = false;
@@ -80,7 +81,7 @@ export class LlmCall implements PendingCall, DeferredRecord {
   end(outcome?: CallOutcome, timing?: { durationSeconds: number; firstOutputSeconds: number | undefined }): void {
     if (this.#isDone) return;
     this.#isDone = true;
-    this.#endMs = performance.now();
+    this.endMs = performance.now();
     // the record waits for its batch: it keeps its own values, not the SDK objects the adapter watched
     this.whenBusyAtFlush = undefined;
     this.#outcome = outcome;
@@ -115,7 +116,7 @@ export class LlmCall implements PendingCall, DeferredRecord {
       monitors.llm.recordLlmCall({
         model: this.model,
         provider: this.provider,
-        responseTime: timing?.durationSeconds ?? secondsBetween(this.#startMs, this.#endMs),
+        responseTime: timing?.durationSeconds ?? secondsBetween(this.#startMs, this.endMs),
         promptTokens: usage?.promptTokens,
         completionTokens: usage?.completionTokens,
         totalTokens: usage?.totalTokens,
