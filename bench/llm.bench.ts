@@ -4,8 +4,9 @@
  * with perflog/openai (records written to a file), and the client with the contrib
  * @opentelemetry/instrumentation-openai (spans through a BatchSpanProcessor to a JSON-lines file), enabled only during
  * its own rounds. Responses are replayed from memory (see replayFetch). Each round runs every contender once, in a
- * rotating order, a full GC before each, its flush (the file write) inside its clock; a contender's added cost is the
- * median over rounds of its time minus the plain client's time in the same round (paired differences).
+ * rotating order, no GC forced (see bench/README.md), its flush (the file write) inside its clock; a contender's
+ * added cost is the median over rounds of its time minus the plain client's time in the same round (paired
+ * differences).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -26,10 +27,10 @@ import { observeChatChunk } from '../src/openai/chunks.js';
 import { instrumentOpenAI } from '../src/openai/index.js';
 import { OPENAI6_FIXTURE, installOpenAI6Fixture } from '../test/helpers/openai6-fixture.js';
 import { JsonLinesFile } from './anchors.js';
-import { collectGarbage, countFromEnv, printRatio, printRatios, quantile, summarize } from './harness.js';
+import { countFromEnv, printRatio, printRatios, quantile, summarize } from './harness.js';
 import type { ContenderResult } from './harness.js';
 
-const ROUNDS = countFromEnv('ROUNDS', 60);
+const ROUNDS = countFromEnv('ROUNDS', 300);
 const WARMUP_ROUNDS = 3;
 const CALLS_PER_ROUND = countFromEnv('OPS', 250);
 const STREAM_ROUNDS = Math.max(5, Math.round(ROUNDS / 4));
@@ -125,7 +126,7 @@ function cpuNs(): number {
 }
 
 /**
- * Rounds of `perRound` runs of every contender, in a rotating order, a full GC before each contender and its flush
+ * Rounds of `perRound` runs of every contender, in a rotating order, no GC forced, and each contender's flush
  * inside its clock; `unit` turns a contender's round (ns, runs, chunks) into the figure compared (ns per call, per
  * chunk), in wall time and in the process's CPU time. The plain client of the same round is the baseline of each
  * paired difference: the machine's drift hits the three contenders of a round alike, and the median of the
@@ -146,7 +147,6 @@ async function measure(
       const [name, client, flush] = contenders[(i + round) % contenders.length]!;
       const isContrib = client === anchor;
       if (isContrib) contrib.enable();
-      collectGarbage();
       let chunks = 0;
       const cpuStart = cpuNs();
       const start = performance.now();
