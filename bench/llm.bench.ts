@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { metrics } from '@opentelemetry/api';
 import type { MeterProvider } from '@opentelemetry/api';
@@ -67,9 +67,14 @@ const tracerProvider = new TracerProvider({ spanProcessors: [new BatchSpanProces
 const contrib = new OpenAIInstrumentation({ enabled: false });
 contrib.setTracerProvider(tracerProvider);
 contrib.setMeterProvider(metrics.getMeterProvider());
-contrib.enable(); // hooks require('openai') below; disabled again except during its rounds
+// Two loads of the same openai 6 package: the plain and perflog clients are of the first, loaded before the contrib
+// hooks `require`; the anchor's are of the second, which the contrib instruments (it patches the classes it loads).
+// Each contender then runs steadily, nothing enabled and disabled between rounds.
 const OpenAI6 = (require('openai') as { default: typeof OpenAI }).default;
-contrib.disable();
+for (const path of Object.keys(require.cache)) if (path.includes(`${sep}node_modules${sep}openai${sep}`)) delete require.cache[path];
+contrib.enable();
+const OpenAI6Traced = (require('openai') as { default: typeof OpenAI }).default;
+if (OpenAI6Traced === OpenAI6) throw new Error('bench/llm: the second load of openai is the first one');
 
 const server = await startFakeLlmServer({ behaviour: { chunks: 3 } });
 const factory = new PerformanceMonitorFactory({ baseDir: dir, cleanup: { enabled: false } });
@@ -92,7 +97,7 @@ async function replayFetch(url: string | URL | Request, init?: RequestInit): Pro
 const newClient = (): OpenAI => new OpenAI6({ apiKey: 'bench', baseURL: server.openaiBaseURL, maxRetries: 0, fetch: replayFetch });
 const plain = newClient();
 const perflog = instrumentOpenAI(newClient(), { factory });
-const anchor = newClient();
+const anchor = new OpenAI6Traced({ apiKey: 'bench', baseURL: server.openaiBaseURL, maxRetries: 0, fetch: replayFetch });
 const messages = [{ role: 'user' as const, content: 'hi' }];
 
 type Run = (client: OpenAI) => Promise<number>;
@@ -145,8 +150,6 @@ async function measure(
   for (let round = 0; round < WARMUP_ROUNDS + rounds; round++) {
     for (let i = 0; i < contenders.length; i++) {
       const [name, client, flush] = contenders[(i + round) % contenders.length]!;
-      const isContrib = client === anchor;
-      if (isContrib) contrib.enable();
       let chunks = 0;
       const cpuStart = cpuNs();
       const start = performance.now();
@@ -154,7 +157,6 @@ async function measure(
       if (flush !== undefined) await flush();
       const wallNs = (performance.now() - start) * 1e6;
       const cpuUsed = cpuNs() - cpuStart;
-      if (isContrib) contrib.disable();
       if (round < WARMUP_ROUNDS) continue;
       wall.get(name)!.push(unit(wallNs, perRound, chunks));
       cpu.get(name)!.push(unit(cpuUsed, perRound, chunks));
