@@ -53,7 +53,7 @@ export class LlmCall implements PendingCall, DeferredRecord {
     monitors.factory.trackPendingCall(this);
   }
 
-  /** Whether the record was written. */
+  /** Whether the call ended (its record is written, or waits in the factory's batch). */
   get isDone(): boolean {
     return this.#isDone;
   }
