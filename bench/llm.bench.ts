@@ -1,9 +1,9 @@
 /**
  * bench/llm: what instrumenting a real OpenAI client costs, against the local fake LLM server (loopback, no delays).
- * Contenders, all on the same openai 6 client class (the anchor hooks only openai < 7): the client alone, the client
- * with perflog/openai (records written to a file), and the client with the contrib
- * @opentelemetry/instrumentation-openai (spans through a BatchSpanProcessor to a JSON-lines file), enabled only during
- * its own rounds. Responses are replayed from memory (see replayFetch). Each round runs every contender once, in a
+ * Contenders, all clients of openai 6 (the anchor hooks only openai < 7): the client alone, the client with
+ * perflog/openai (records written to a file), and a client of a second load of openai that the contrib
+ * @opentelemetry/instrumentation-openai instruments for the whole run (spans through a BatchSpanProcessor to a
+ * JSON-lines file). Responses are replayed from memory (see replayFetch). Each round runs every contender once, in a
  * rotating order, no GC forced (see bench/README.md), its flush (the file write) inside its clock; a contender's
  * added cost is the median over rounds of its time minus the plain client's time in the same round (paired
  * differences).
@@ -58,7 +58,7 @@ installOpenAI6Fixture();
 const require = createRequire(join(OPENAI6_FIXTURE, 'package.json'));
 const { OpenAIInstrumentation } = require('@opentelemetry/instrumentation-openai') as {
   OpenAIInstrumentation: new (config?: object) => {
-    setTracerProvider(p: TracerProvider): void; setMeterProvider(p: MeterProvider): void; enable(): void; disable(): void;
+    setTracerProvider(p: TracerProvider): void; setMeterProvider(p: MeterProvider): void; enable(): void;
   };
 };
 const spanExporter = new JsonLinesSpanExporter(join(dir, 'spans.jsonl'));

@@ -47,8 +47,7 @@ export class DeferredRecords {
     this.#records.push(record);
     this.#contexts.push(currentRecordSpanContext() ?? INVALID_SPAN_CONTEXT);
     if (this.#records.length === 1) {
-      waitingRecords.add(this);
-      this.#openFiles.hold();
+      this.#markWaiting();
     } else if (this.#records.length >= MAX_DEFERRED_RECORDS) {
       this.writeAll();
     }
@@ -80,9 +79,12 @@ export class DeferredRecords {
       this.#isWriting = false;
     }
     // records taken while these were written (a getter, an onError that recorded) wait for the next batch
-    if (this.#records.length > 0) {
-      waitingRecords.add(this);
-      this.#openFiles.hold();
-    }
+    if (this.#records.length > 0) this.#markWaiting();
+  }
+
+  /** Records wait: a direct record writes them first, and the flush timer and the exit hook follow this owner. */
+  #markWaiting(): void {
+    waitingRecords.add(this);
+    this.#openFiles.hold();
   }
 }
