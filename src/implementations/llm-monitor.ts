@@ -2,10 +2,17 @@ import { FieldEncoder } from '../field-encoder.js';
 import type { LlmCallRecord, MetricLogWriter } from '../interfaces.js';
 import { LightweightPerformanceMonitor } from '../lightweight-monitor.js';
 import { isDuration } from '../logger-writer.js';
+import type { TokenUsage } from '../instrumentation/tokens.js';
 import { MonitorRecorder, isCount, isOptionalNonNegative } from './record-fields.js';
 
+const LLM_FIELD_NAMES = ['model', 'provider', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'time_to_first_token'];
 /** The `llm` module's own fields, in the order they are written. */
-const LLM_FIELDS = new FieldEncoder(['model', 'provider', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'time_to_first_token']);
+const LLM_FIELDS = new FieldEncoder(LLM_FIELD_NAMES);
+/**
+ * The fields of an adapter's record: the `llm` fields, then the ones `recordLlmCall` would take as attributes, in the
+ * order the adapters give them. The line is the same; the record skips the attribute object and its checks.
+ */
+const ADAPTER_FIELDS = new FieldEncoder([...LLM_FIELD_NAMES, 'stream', 'aborted', 'cached_tokens', 'reasoning_tokens']);
 
 /**
  * Monitor of the `llm` module: calls to language models with their latency and token counts.
@@ -15,6 +22,7 @@ const LLM_FIELDS = new FieldEncoder(['model', 'provider', 'prompt_tokens', 'comp
  */
 export class LlmPerformanceMonitor extends LightweightPerformanceMonitor {
   readonly #recorder: MonitorRecorder;
+  #adapterRecorder: MonitorRecorder | undefined;
 
   constructor(logger?: MetricLogWriter) {
     super(logger, 'llm');
@@ -56,5 +64,36 @@ export class LlmPerformanceMonitor extends LightweightPerformanceMonitor {
     fields[4] = totalTokens;
     fields[5] = timeToFirstToken ?? undefined;
     writer.write(fields, operation, responseTime, undefined, success ?? true, error ?? undefined, attributes);
+  }
+
+  /**
+   * @internal The record of a call an adapter observed (`perflog/openai`, ...): the line `recordLlmCall` writes with
+   * `stream`, `aborted`, `cached_tokens` and `reasoning_tokens` as attributes, from plain parameters. The adapters
+   * give whole token counts >= 0 (`count()`); the durations, which a library may measure itself, are checked here.
+   */
+  recordAdapterCall(
+    model: string, provider: string, responseTime: number, usage: TokenUsage | undefined, timeToFirstToken: number | undefined,
+    isStream: boolean, isAborted: boolean, error: string | undefined,
+  ): void {
+    const operation = 'llm_call';
+    const writer = (this.#adapterRecorder ??= new MonitorRecorder(this.logger, ADAPTER_FIELDS));
+    if (!isDuration(responseTime)) return writer.rejectNumber(operation, 'responseTime', responseTime, 'a finite number of seconds >= 0');
+    if (!isOptionalNonNegative(timeToFirstToken)) {
+      return writer.rejectNumber(operation, 'timeToFirstToken', timeToFirstToken, 'a finite number of seconds >= 0');
+    }
+    const promptTokens = usage?.promptTokens;
+    const completionTokens = usage?.completionTokens;
+    const fields = writer.fields;
+    fields[0] = model;
+    fields[1] = provider;
+    fields[2] = promptTokens;
+    fields[3] = completionTokens;
+    fields[4] = usage?.totalTokens ?? (promptTokens !== undefined && completionTokens !== undefined ? promptTokens + completionTokens : undefined);
+    fields[5] = timeToFirstToken;
+    fields[6] = isStream ? true : undefined;
+    fields[7] = isAborted ? true : undefined;
+    fields[8] = usage?.cachedTokens;
+    fields[9] = usage?.reasoningTokens;
+    writer.write(fields, operation, responseTime, undefined, error === undefined, error, undefined);
   }
 }

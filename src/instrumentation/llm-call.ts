@@ -10,6 +10,11 @@ import type { AdapterMonitors } from './shared.js';
 import { UNKNOWN, errorName, isAbortError, reportFailure } from './shared.js';
 import type { TokenUsage } from './tokens.js';
 import { secondsBetween } from '../number-text.js';
+import { LlmPerformanceMonitor } from '../implementations/llm-monitor.js';
+
+/** The built-in `recordLlmCall`: a monitor that has it takes the adapters' records by `recordAdapterCall`. */
+// eslint-disable-next-line @typescript-eslint/unbound-method -- compared with the monitor's, never called
+const BUILTIN_RECORD = LlmPerformanceMonitor.prototype.recordLlmCall;
 
 /** How a call ended, for `LlmCall.end()`. */
 export interface CallOutcome {
@@ -102,10 +107,19 @@ export class LlmCall implements PendingCall, DeferredRecord {
     const monitors = this.#monitors;
     try {
       const errorType = outcome?.errorType ?? this.failure;
-      const failed = outcome?.error !== undefined || errorType !== undefined;
-      let attributes: Record<string, AttributeValue> | undefined;
-      const usage = this.usage;
+      const error = errorType ?? (outcome?.error !== undefined ? errorName(outcome.error) : undefined);
       const isAborted = outcome?.aborted === true || isAbortError(outcome?.error);
+      const usage = this.usage;
+      const responseTime = timing?.durationSeconds ?? secondsBetween(this.#startMs, this.endMs);
+      const timeToFirstToken = !this.isStream ? undefined : timing !== undefined ? timing.firstOutputSeconds
+        : this.#firstOutputMs !== undefined ? secondsBetween(this.#startMs, this.#firstOutputMs) : undefined;
+      const llm = monitors.llm;
+      if (llm.recordLlmCall === BUILTIN_RECORD) {
+        llm.recordAdapterCall(this.model, this.provider, responseTime, usage, timeToFirstToken, this.isStream, isAborted, error);
+        return;
+      }
+      // a monitor type registered in place of the built-in one gets the call as any record
+      let attributes: Record<string, AttributeValue> | undefined;
       if (this.isStream || isAborted || usage?.cachedTokens !== undefined || usage?.reasoningTokens !== undefined) {
         attributes = {};
         if (this.isStream) attributes['stream'] = true;
@@ -113,17 +127,16 @@ export class LlmCall implements PendingCall, DeferredRecord {
         if (usage?.cachedTokens !== undefined) attributes['cached_tokens'] = usage.cachedTokens;
         if (usage?.reasoningTokens !== undefined) attributes['reasoning_tokens'] = usage.reasoningTokens;
       }
-      monitors.llm.recordLlmCall({
+      llm.recordLlmCall({
         model: this.model,
         provider: this.provider,
-        responseTime: timing?.durationSeconds ?? secondsBetween(this.#startMs, this.endMs),
+        responseTime,
         promptTokens: usage?.promptTokens,
         completionTokens: usage?.completionTokens,
         totalTokens: usage?.totalTokens,
-        timeToFirstToken: !this.isStream ? undefined : timing !== undefined ? timing.firstOutputSeconds
-          : this.#firstOutputMs !== undefined ? secondsBetween(this.#startMs, this.#firstOutputMs) : undefined,
-        success: !failed,
-        error: errorType ?? (outcome?.error !== undefined ? errorName(outcome.error) : undefined),
+        timeToFirstToken,
+        success: error === undefined,
+        error,
         attributes,
       });
     } catch (error) {

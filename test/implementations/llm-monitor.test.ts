@@ -93,4 +93,47 @@ describe('LlmPerformanceMonitor', () => {
       }
     });
   });
+
+  describe('recordAdapterCall() (the adapters\' record, internal)', () => {
+    it('property: writes the line recordLlmCall writes for the same call with stream, aborted, cached and reasoning tokens as attributes', async () => {
+      const count = fc.option(fc.nat(), { nil: undefined });
+      const seconds = fc.double({ min: 0, max: 1e4, noNaN: true });
+      const call = fc.record({
+        model: fc.string({ unit: 'binary', maxLength: 8 }), provider: fc.string({ unit: 'binary', maxLength: 8 }), responseTime: seconds,
+        usage: fc.option(fc.record({ promptTokens: count, completionTokens: count, totalTokens: count, cachedTokens: count, reasoningTokens: count }), { nil: undefined }),
+        timeToFirstToken: fc.option(seconds, { nil: undefined }), isStream: fc.boolean(), isAborted: fc.boolean(),
+        error: fc.option(fc.string({ unit: 'binary', maxLength: 8 }), { nil: undefined }),
+      });
+      const llm = test.factory.createMonitor('llm');
+      const calls = fc.sample(call, 200);
+      for (const c of calls) {
+        llm.recordAdapterCall(c.model, c.provider, c.responseTime, c.usage, c.timeToFirstToken, c.isStream, c.isAborted, c.error);
+        const attributes: Record<string, number | boolean> = {};
+        if (c.isStream) attributes['stream'] = true;
+        if (c.isAborted) attributes['aborted'] = true;
+        if (c.usage?.cachedTokens !== undefined) attributes['cached_tokens'] = c.usage.cachedTokens;
+        if (c.usage?.reasoningTokens !== undefined) attributes['reasoning_tokens'] = c.usage.reasoningTokens;
+        llm.recordLlmCall({
+          model: c.model, provider: c.provider, responseTime: c.responseTime, promptTokens: c.usage?.promptTokens,
+          completionTokens: c.usage?.completionTokens, totalTokens: c.usage?.totalTokens, timeToFirstToken: c.timeToFirstToken,
+          success: c.error === undefined, error: c.error, attributes,
+        });
+      }
+      await test.factory.flush();
+      const lines = (await rawLines(test.baseDir, 'llm')).map((line) => line.replace(/^\{"timestamp":[\d.e+-]+,/, '{'));
+      expect(lines).to.have.length(calls.length * 2);
+      for (let i = 0; i < lines.length; i += 2) expect(lines[i]).to.equal(lines[i + 1]);
+    });
+
+    it('drops a duration a library reported out of range, naming it, as recordLlmCall does', async () => {
+      const llm = test.factory.createMonitor('llm');
+      llm.recordAdapterCall('m', 'p', Number.NaN, undefined, undefined, false, false, undefined);
+      llm.recordAdapterCall('m', 'p', 1, undefined, -1, true, false, undefined);
+      await test.factory.flush();
+      expect(await rawLines(test.baseDir, 'llm')).to.have.length(0);
+      expect(test.factory.stats().recordsDropped).to.equal(2);
+      expect(test.errors.map((error) => error.message).join('\n')).to.match(/responseTime/).and.match(/timeToFirstToken/);
+    });
+  });
 });
+

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import OpenAI from 'openai';
+import { LlmPerformanceMonitor } from '../../src/index.js';
+import type { LlmCallRecord } from '../../src/index.js';
 import { instrumentOpenAI } from '../../src/openai/index.js';
 import { useFakeLlm } from '../helpers/llm.js';
 
@@ -156,6 +158,24 @@ describe('perflog/openai', () => {
       instrumentOpenAI(c, { factory: test.factory, provider: 'vllm' });
       await c.chat.completions.create({ model: 'm', messages });
       expect((await test.written()).map((r) => r['provider'])).to.deep.equal(['openai']);
+    });
+
+    it('hands the call to a monitor type registered in place of the built-in llm one, as one recordLlmCall', async () => {
+      const seen: LlmCallRecord[] = [];
+      test.factory.registerMonitorType('llm', (writer) => new (class extends LlmPerformanceMonitor {
+        override recordLlmCall(record: LlmCallRecord): void {
+          seen.push(record);
+          super.recordLlmCall({ ...record, attributes: { ...record.attributes, team: 'search' } });
+        }
+      })(writer));
+      test.server.setBehaviour({ usage: { prompt: 3, completion: 2, cached: 1 } });
+      await client().chat.completions.create({ model: 'm', messages });
+      const written = await test.written();
+      expect(seen).to.have.length(1);
+      expect(seen[0]).to.include({ model: 'm', provider: 'openai', promptTokens: 3, completionTokens: 2, totalTokens: 5, success: true });
+      expect(seen[0]!.attributes).to.include({ cached_tokens: 1 });
+      expect(written).to.have.length(1);
+      expect(written[0]).to.include({ team: 'search', cached_tokens: 1 });
     });
 
     it('rejects a value that is not a client', () => {
