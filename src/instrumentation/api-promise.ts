@@ -4,6 +4,7 @@
  * `.withResponse()`), and `.asResponse()` (recorded without tokens: the body is the app's, unread).
  */
 import { LlmCall } from './llm-call.js';
+import type { CallOutcome } from './llm-call.js';
 import { isInsideOuterCall } from './outer-call.js';
 import { applyRecordedCall } from './recorded-spans.js';
 import type { AdapterMonitors } from './shared.js';
@@ -28,9 +29,9 @@ export function instrumentApiMethod(
   const create = function create(this: unknown, ...args: unknown[]): unknown {
     // The framework (LangChain) around this call records it already: one record per model call.
     if (isInsideOuterCall()) return applyRecordedCall(original, this, args);
-    let call: LlmCall | undefined;
+    let call: ApiCall | undefined;
     try {
-      call = new LlmCall(monitors, provider, (args[0] as { model?: unknown } | undefined)?.model);
+      call = new ApiCall(monitors, provider, (args[0] as { model?: unknown } | undefined)?.model, onParsed);
     } catch (error) {
       reportFailure(() => monitors.factory, 'llm_call', error);
       return original.apply(this, args);
@@ -43,7 +44,7 @@ export function instrumentApiMethod(
       throw error;
     }
     try {
-      observeApiPromise(promise, call, onParsed);
+      observeApiPromise(promise, call);
     } catch (error) {
       call.reportInternalFailure(error);
     }
@@ -59,7 +60,7 @@ interface ApiPromiseLike {
   parse: (this: ApiPromiseLike) => Promise<unknown>;
   asResponse: (this: ApiPromiseLike) => Promise<unknown>;
   parsedPromise?: unknown;
-  [OBSERVER]?: ApiPromiseObserver;
+  [OBSERVER]?: ApiCall;
 }
 
 const OBSERVER = Symbol('perflog api promise observer');
@@ -71,54 +72,67 @@ function isApiPromise(value: unknown): value is ApiPromiseLike {
 }
 
 /**
- * One call's watch over its `APIPromise`: the parse the app asks for (`await`, `.then()`, `.withResponse()`: the SDK's
- * `parse()`), `.asResponse()` (recorded without tokens: the body is the app's, unread), and, once `flush()` finds the
- * call still busy, the response's arrival. The hooks are shared functions that find their observer on the promise,
- * so a call costs this object and one reaction, not a closure per hook.
+ * A call of an SDK method that returns an `APIPromise`, and its watch over that promise: the parse the app asks for
+ * (`await`, `.then()`, `.withResponse()`: the SDK's `parse()`), `.asResponse()` (recorded without tokens: the body is
+ * the app's, unread), and, once `flush()` finds the call still busy, the response's arrival. The hooks are shared
+ * functions that find their call on the promise, so a call costs this object and one reaction, not a closure per hook.
  */
-class ApiPromiseObserver {
+class ApiCall extends LlmCall {
   isParsing = false;
   #isWatching = false;
-  readonly call: LlmCall;
   readonly onParsed: ParsedHandler;
-  readonly parse: ApiPromiseLike['parse'];
-  readonly asResponse: ApiPromiseLike['asResponse'];
-  readonly #promise: ApiPromiseLike;
+  /** The SDK's `parse()` and `asResponse()` of the promise, which the hooks call. */
+  parse: ApiPromiseLike['parse'] | undefined;
+  asResponse: ApiPromiseLike['asResponse'] | undefined;
+  /** The promise whose response `watchResponse()` watches; dropped when the call ends (its record waits without it). */
+  #promise: ApiPromiseLike | undefined;
 
-  constructor(promise: ApiPromiseLike, call: LlmCall, onParsed: ParsedHandler) {
-    this.call = call;
+  constructor(monitors: AdapterMonitors, provider: string, requestModel: unknown, onParsed: ParsedHandler) {
+    super(monitors, provider, requestModel);
     this.onParsed = onParsed;
+  }
+
+  /** Hooks `promise` (the call's `APIPromise`) without parsing anything itself. */
+  observe(promise: ApiPromiseLike): void {
     this.parse = promise.parse;
     this.asResponse = promise.asResponse;
     this.#promise = promise;
+    promise[OBSERVER] = this;
+    promise.parse = parseObserved;
+    promise.asResponse = asResponseObserved;
+    this.whenBusyAtFlush = this;
+  }
+
+  override end(outcome?: CallOutcome, timing?: { durationSeconds: number; firstOutputSeconds: number | undefined }): void {
+    this.#promise = undefined;
+    super.end(outcome, timing);
   }
 
   /** `flush()` found the call busy: from now on, a response nobody parses makes it idle, a failed request ends it. */
   watchResponse(): void {
-    if (this.#isWatching) return;
+    const promise = this.#promise;
+    if (this.#isWatching || promise === undefined) return;
     this.#isWatching = true;
-    const call = this.call;
-    this.#promise.responsePromise.then(() => {
-      if (!this.isParsing) call.isBusy = false;
+    promise.responsePromise.then(() => {
+      if (!this.isParsing) this.isBusy = false;
     }, (error: unknown) => {
-      if (!this.isParsing) call.end({ error });
+      if (!this.isParsing) this.end({ error });
     });
   }
 }
 
 /** The SDK's `parse()`, observed: the first parse records the call when it settles (body, SDK error or failure). */
 function parseObserved(this: ApiPromiseLike): Promise<unknown> {
-  const observer = this[OBSERVER]!;
-  const parsed = observer.parse.call(this);
-  if (!observer.isParsing) {
-    observer.isParsing = true;
-    const call = observer.call;
+  const call = this[OBSERVER]!;
+  const parsed = call.parse!.call(this);
+  if (!call.isParsing) {
+    call.isParsing = true;
     call.isBusy = true;
     // Observed beside the SDK's chain, not in it: the app gets the SDK's own promise, and this reaction, registered
     // before the app's (the SDK's then() parses first), records the call before the app's callbacks run. It swallows
     // nothing the app sees: the app's own reactions still get the value or the error.
     parsed.then((result) => {
-      handleParsed(result, call, observer.onParsed);
+      handleParsed(result, call, call.onParsed);
     }, (error: unknown) => {
       call.isBusy = false;
       call.end({ error });
@@ -129,29 +143,25 @@ function parseObserved(this: ApiPromiseLike): Promise<unknown> {
 
 /** The SDK's `asResponse()`, observed: a call whose body nobody parses is recorded when its response arrives. */
 function asResponseObserved(this: ApiPromiseLike): Promise<unknown> {
-  const observer = this[OBSERVER]!;
-  const response = observer.asResponse.call(this);
-  if (!observer.isParsing) {
+  const call = this[OBSERVER]!;
+  const response = call.asResponse!.call(this);
+  if (!call.isParsing) {
     response.then(() => {
-      if (!observer.isParsing) observer.call.end();
+      if (!call.isParsing) call.end();
     }, (error: unknown) => {
-      if (!observer.isParsing) observer.call.end({ error });
+      if (!call.isParsing) call.end({ error });
     });
   }
   return response;
 }
 
-/** Hooks the lazy `APIPromise` without parsing anything itself (see `ApiPromiseObserver`). */
-function observeApiPromise(promise: unknown, call: LlmCall, onParsed: ParsedHandler): void {
+/** Hooks the lazy `APIPromise` without parsing anything itself (see `ApiCall`). */
+function observeApiPromise(promise: unknown, call: ApiCall): void {
   if (!isApiPromise(promise)) {
-    if (promise instanceof Promise) promise.then((result) => handleParsed(result, call, onParsed), (error: unknown) => call.end({ error }));
+    if (promise instanceof Promise) promise.then((result) => handleParsed(result, call, call.onParsed), (error: unknown) => call.end({ error }));
     return;
   }
-  const observer = new ApiPromiseObserver(promise, call, onParsed);
-  promise[OBSERVER] = observer;
-  promise.parse = parseObserved;
-  promise.asResponse = asResponseObserved;
-  call.whenBusyAtFlush = observer;
+  call.observe(promise);
 }
 
 /** Runs `onParsed`; a failure in it is perflog's, so it is reported and the call still recorded once. */
