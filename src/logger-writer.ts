@@ -3,7 +3,7 @@
  * Synchronous; never throws into the app unless `strict` is on.
  */
 import type { SpanContext } from '@opentelemetry/api';
-import { isSpanContextValid, trace } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { DropReason } from './errors.js';
 import { PerflogRecordError } from './errors.js';
 import { NO_FIELDS } from './field-encoder.js';
@@ -148,7 +148,8 @@ export class ModuleMetricWriter implements MetricLogWriter {
     let traceId: string | undefined;
     let spanId: string | undefined;
     const context = currentRecordSpanContext();
-    if (context !== undefined && isSpanContextValid(context)) {
+    // a deferred record taken outside any span carries INVALID_SPAN_CONTEXT: no need to test its ids
+    if (context !== undefined && context !== INVALID_SPAN_CONTEXT && isSpanContextValid(context)) {
       traceId = context.traceId;
       spanId = context.spanId;
       line += `,"trace_id":"${traceId}","span_id":"${spanId}"`;
