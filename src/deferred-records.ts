@@ -1,85 +1,121 @@
 /**
- * Records whose values are taken when the call ends and whose lines are built in a batch with the file buffer's next
- * write (every 100 ms, `flush()`, `shutdown()`, `stats()`, the exit hook): the adapters' calls. A call's record then
- * costs the app a push, not a line built between two SDK calls, where every piece of the record path is out of the
- * CPU's caches; in the batch they stay in them. The loss bound is the file buffer's: the timer and the exit hook
- * write these records just before the buffered lines.
+ * The records of the adapters' calls, whose values are taken when a call ends and whose lines are built in a batch
+ * with the file buffer's next write (every 100 ms, `flush()`, `shutdown()`, `stats()`, the exit hook). A call's record
+ * then costs the app a few pushes, not a line built between two SDK calls, where every piece of the record path is
+ * out of the CPU's caches; in the batch they stay in them. The loss bound is the file buffer's: the timer and the exit
+ * hook write these records just before the buffered lines.
  */
 import type { SpanContext } from '@opentelemetry/api';
 import { INVALID_SPAN_CONTEXT, diag } from '@opentelemetry/api';
 import { performance } from 'node:perf_hooks';
 import { isMainThread } from 'node:worker_threads';
 import type { OpenFiles } from './exporters/open-files.js';
+import type { CallRecorder } from './llm-call-values.js';
+import { CALL_SLOTS, END_MS, recordCallValues } from './llm-call-values.js';
 import { currentRecordSpanContext, pinRecord, recordSpanContext, waitingRecords } from './logger-writer.js';
-
-/** A record taken at a call's end and written later, at its time, with its span's ids. */
-export interface DeferredRecord {
-  /** When the call ended (`performance.now()`): the record's `timestamp` is the wall-clock time of that moment. */
-  readonly endMs: number;
-  /** Writes the record through its monitor; it is written at the time and with the ids the call ended with. */
-  writeRecord(): void;
-}
 
 /** Records waiting at most; one more writes them all at once. */
 export const MAX_DEFERRED_RECORDS = 1024;
 
+/** Waiting calls, column by column: `CALL_SLOTS` numbers, 3 texts (model, provider, error), a monitor, a span each. */
+class CallBatch {
+  /** Numbers only (absent ones are `NaN`): V8 keeps them unboxed, side by side. */
+  readonly numbers: number[] = [];
+  readonly texts: Array<string | undefined> = [];
+  readonly monitors: CallRecorder[] = [];
+  readonly contexts: SpanContext[] = [];
+
+  get size(): number {
+    return this.monitors.length;
+  }
+
+  clear(): void {
+    this.numbers.length = 0;
+    this.texts.length = 0;
+    this.monitors.length = 0;
+    this.contexts.length = 0;
+  }
+}
+
 /** @internal One factory's deferred records, written by its open-files registry before each flush of its files. */
 export class DeferredRecords {
-  #records: DeferredRecord[] = [];
-  #contexts: SpanContext[] = [];
+  #batch = new CallBatch();
+  /** The batch written last, emptied: the next one to fill (calls that end while one is written go to the other). */
+  #spare: CallBatch | undefined;
   #isWriting = false;
   readonly #openFiles: OpenFiles;
+  readonly #onFailure: (error: unknown) => void;
 
-  constructor(openFiles: OpenFiles) {
+  /** `onFailure` counts and reports a record that could not be written (it never throws). */
+  constructor(openFiles: OpenFiles, onFailure: (error: unknown) => void) {
     this.#openFiles = openFiles;
+    this.#onFailure = onFailure;
     openFiles.beforeFlush(() => this.writeAll());
   }
 
   /**
-   * Takes `record` with the active span of now (its time is its `endMs`). In a worker thread, whose exit may skip the exit hook,
-   * and with `sync` files, it is written at once instead.
+   * Takes the record of a call that ended now, with the active span of now (its time is its `END_MS` slot): `values`
+   * holds its numbers (llm-call-values.ts) and is read before this returns. In a worker thread, whose exit may skip
+   * the exit hook, and with `sync` files, it is written at once instead.
    */
-  add(record: DeferredRecord, sync: boolean): void {
+  add(
+    llm: CallRecorder, model: string, provider: string, error: string | undefined, values: ArrayLike<number>, sync: boolean,
+  ): void {
     if (sync || !isMainThread) {
-      record.writeRecord();
+      recordCallValues(llm, model, provider, values, 0, error);
       return;
     }
-    this.#records.push(record);
-    this.#contexts.push(currentRecordSpanContext() ?? INVALID_SPAN_CONTEXT);
-    if (this.#records.length === 1) {
+    const batch = this.#batch;
+    const numbers = batch.numbers;
+    for (let i = 0; i < CALL_SLOTS; i++) numbers.push(values[i]!);
+    batch.texts.push(model, provider, error);
+    batch.monitors.push(llm);
+    batch.contexts.push(currentRecordSpanContext() ?? INVALID_SPAN_CONTEXT);
+    if (batch.size === 1) {
       this.#markWaiting();
-    } else if (this.#records.length >= MAX_DEFERRED_RECORDS) {
+    } else if (batch.size >= MAX_DEFERRED_RECORDS) {
       this.writeAll();
     }
   }
 
-  /** Writes every waiting record, in the order the calls ended; one that throws is reported and the rest written. */
+  /** Writes every waiting record, in the order the calls ended; one that fails is reported and the rest written. */
   writeAll(): void {
-    if (this.#isWriting || this.#records.length === 0) return;
+    const batch = this.#batch;
+    if (this.#isWriting || batch.size === 0) return;
     this.#isWriting = true;
     waitingRecords.delete(this);
+    this.#batch = this.#spare ?? new CallBatch();
+    this.#spare = undefined;
     const outerContext = recordSpanContext.current;
-    const records = this.#records;
-    const contexts = this.#contexts;
-    this.#records = [];
-    this.#contexts = [];
+    const { numbers, texts, monitors, contexts } = batch;
     // one wall-clock reading per batch: each record's time is its end on the monotonic clock, moved onto the wall clock
     const wallMinusMonotonicMs = Date.now() - performance.now();
     try {
-      for (let i = 0; i < records.length; i++) {
-        pinRecord(Math.round(wallMinusMonotonicMs + records[i]!.endMs), contexts[i]);
+      for (let i = 0; i < monitors.length; i++) {
+        const at = i * CALL_SLOTS;
+        pinRecord(Math.round(wallMinusMonotonicMs + numbers[at + END_MS]!), contexts[i]);
         try {
-          records[i]!.writeRecord();
+          recordCallValues(monitors[i]!, texts[3 * i]!, texts[3 * i + 1]!, numbers, at, texts[3 * i + 2]);
         } catch (error) {
-          diag.error('perflog: writing a deferred record failed', error);
+          this.#reportFailure(error);
         }
       }
     } finally {
       pinRecord(undefined, outerContext);
+      batch.clear();
+      this.#spare = batch;
       this.#isWriting = false;
     }
-    // records taken while these were written (a getter, an onError that recorded) wait for the next batch
-    if (this.#records.length > 0) this.#markWaiting();
+    // records taken while these were written (a sink or an onError that recorded) wait for the next batch
+    if (this.#batch.size > 0) this.#markWaiting();
+  }
+
+  #reportFailure(error: unknown): void {
+    try {
+      this.#onFailure(error);
+    } catch (failure) {
+      diag.error('perflog: writing a deferred record failed', failure);
+    }
   }
 
   /** Records wait: a direct record writes them first, and the flush timer and the exit hook follow this owner. */

@@ -55,6 +55,12 @@ export class PerflogRecordError extends Error {
   }
 }
 
+/** @internal The drop of a record perflog could not make because of a failure of its own (an adapter's, a batch's). */
+export function instrumentationFailure(operation: string, error: unknown): PerflogRecordError {
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new PerflogRecordError('instrumentation_failed', operation, undefined, `instrumentation failed (${detail})`);
+}
+
 /**
  * Reports that writing to a log file failed (full disk, read-only or vanished directory, ...).
  * The records in that write are counted in `stats().recordsDropped`; the writer retries on its next flush.

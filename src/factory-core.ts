@@ -5,6 +5,7 @@
  */
 import { diag } from '@opentelemetry/api';
 import { DeferredRecords } from './deferred-records.js';
+import { instrumentationFailure } from './errors.js';
 import { OpenFiles } from './exporters/open-files.js';
 import type { ResolvedPerflogOptions } from './interfaces.js';
 import { ModuleMetricWriter } from './logger-writer.js';
@@ -15,7 +16,7 @@ export class FactoryCore {
   /** The active files of this factory's exporters: the cleaner asks it which files not to delete. */
   readonly openFiles = new OpenFiles();
   /** The adapters' records taken at their calls' ends, written before each flush of `openFiles`. */
-  readonly deferred = new DeferredRecords(this.openFiles);
+  readonly deferred = new DeferredRecords(this.openFiles, (error) => this.#pipeline.drop(instrumentationFailure('llm_call', error)));
   readonly #writers = new Map<string, ModuleMetricWriter>();
   #pipeline: Pipeline;
 

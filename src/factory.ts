@@ -18,7 +18,7 @@ import type { Pipeline } from './pipeline.js';
 import { LOCK_NAME, LogCleanupService } from './scheduler.js';
 import { PendingCalls } from './pending-calls.js';
 import type { PendingCall } from './pending-calls.js';
-import type { DeferredRecord } from './deferred-records.js';
+import type { CallRecorder } from './llm-call-values.js';
 
 /** Builds a monitor of one type around the factory's writer for that type. */
 export type MonitorMaker<M extends PerformanceMonitor = PerformanceMonitor> = (writer: MetricLogWriter) => M;
@@ -269,8 +269,8 @@ export class PerformanceMonitorFactory {
    * @internal An adapter's call ended: its record is written with the file buffer's next write (at once in a worker
    * thread and with `sync` files), at the time and with the span ids of now.
    */
-  deferRecord(record: DeferredRecord): void {
-    this.#core.deferred.add(record, this.#pipeline.options.file.sync);
+  deferLlmCall(llm: CallRecorder, model: string, provider: string, error: string | undefined, values: ArrayLike<number>): void {
+    this.#core.deferred.add(llm, model, provider, error, values, this.#pipeline.options.file.sync);
   }
 
   /** @internal Counts and reports a record an adapter could not make (a failure inside perflog), like a bad record. */

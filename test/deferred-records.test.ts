@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import OpenAI from 'openai';
 import { DeferredRecords, MAX_DEFERRED_RECORDS } from '../src/deferred-records.js';
 import { OpenFiles } from '../src/exporters/open-files.js';
+import type { LlmCallRecord } from '../src/index.js';
 import { instrumentOpenAI } from '../src/openai/index.js';
 import { TestContextManager } from './helpers/context-manager.js';
 import { fixture, runNode } from './helpers/files.js';
@@ -68,17 +69,25 @@ describe('deferred records (adapters\' calls)', () => {
     }
   });
 
-  it(`writes the batch at once when ${MAX_DEFERRED_RECORDS} records wait, and one that throws stops no other`, () => {
-    const written: number[] = [];
-    const queue = new DeferredRecords(new OpenFiles());
+  it(`writes the batch at once when ${MAX_DEFERRED_RECORDS} records wait, and one that throws is reported and stops no other`, () => {
+    const written: string[] = [];
+    const failures: unknown[] = [];
+    const queue = new DeferredRecords(new OpenFiles(), (error) => failures.push(error));
+    // a monitor registered in place of the built-in llm one: it gets each call as a recordLlmCall
+    const llm = {
+      recordLlmCall(record: LlmCallRecord): void {
+        written.push(record.model);
+        if (record.model === '7') throw new Error('a record that fails');
+      },
+    };
+    const values = [0, 0.5, Number.NaN, 1, 2, 3, Number.NaN, Number.NaN, 0];
     for (let i = 0; i < MAX_DEFERRED_RECORDS; i++) {
-      queue.add({ endMs: performance.now(), writeRecord: () => {
-        written.push(i);
-        if (i === 7) throw new Error('a record that fails');
-      } }, false);
+      values[0] = performance.now();
+      queue.add(llm, String(i), 'p', undefined, values, false);
       expect(written).to.have.length(i === MAX_DEFERRED_RECORDS - 1 ? MAX_DEFERRED_RECORDS : 0); // synchronous: no timer ran
     }
-    expect(written).to.deep.equal(Array.from({ length: MAX_DEFERRED_RECORDS }, (_, i) => i));
+    expect(written).to.deep.equal(Array.from({ length: MAX_DEFERRED_RECORDS }, (_, i) => String(i)));
+    expect(failures).to.have.length(1);
   });
 
   for (const exit of ['exit', 'uncaught', 'natural'] as const) {

@@ -2,7 +2,10 @@ import { FieldEncoder } from '../field-encoder.js';
 import type { LlmCallRecord, MetricLogWriter } from '../interfaces.js';
 import { LightweightPerformanceMonitor } from '../lightweight-monitor.js';
 import { isDuration } from '../logger-writer.js';
-import type { TokenUsage } from '../instrumentation/tokens.js';
+import {
+  ABORTED_FLAG, CACHED_TOKENS, COMPLETION_TOKENS, FLAGS, PROMPT_TOKENS, REASONING_TOKENS, RESPONSE_TIME, STREAM_FLAG,
+  TIME_TO_FIRST_TOKEN, TOTAL_TOKENS, callRecord, slotValue,
+} from '../llm-call-values.js';
 import { MonitorRecorder, isCount, isOptionalNonNegative } from './record-fields.js';
 
 const LLM_FIELD_NAMES = ['model', 'provider', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'time_to_first_token'];
@@ -67,33 +70,41 @@ export class LlmPerformanceMonitor extends LightweightPerformanceMonitor {
   }
 
   /**
-   * @internal The record of a call an adapter observed (`perflog/openai`, ...): the line `recordLlmCall` writes with
-   * `stream`, `aborted`, `cached_tokens` and `reasoning_tokens` as attributes, from plain parameters. The adapters
-   * give whole token counts >= 0 (`count()`); the durations, which a library may measure itself, are checked here.
+   * @internal The record of a call an adapter observed (`perflog/openai`, ...), from its values (llm-call-values.ts,
+   * the run at `at`): the line `recordLlmCall` writes with `stream`, `aborted`, `cached_tokens` and
+   * `reasoning_tokens` as attributes. The adapters give whole token counts >= 0 (`count()`); the durations, which a
+   * library may measure itself, are checked here.
    */
-  recordAdapterCall(
-    model: string, provider: string, responseTime: number, usage: TokenUsage | undefined, timeToFirstToken: number | undefined,
-    isStream: boolean, isAborted: boolean, error: string | undefined,
-  ): void {
+  recordAdapterCall(model: string, provider: string, values: ArrayLike<number>, at: number, error: string | undefined): void {
+    // a subclass with its own recordLlmCall gets the call as any record
+    if (this.recordLlmCall !== BUILTIN_RECORD) return this.recordLlmCall(callRecord(model, provider, values, at, error));
     const operation = 'llm_call';
     const writer = (this.#adapterRecorder ??= new MonitorRecorder(this.logger, ADAPTER_FIELDS));
+    const responseTime = values[at + RESPONSE_TIME];
     if (!isDuration(responseTime)) return writer.rejectNumber(operation, 'responseTime', responseTime, 'a finite number of seconds >= 0');
+    const timeToFirstToken = slotValue(values, at + TIME_TO_FIRST_TOKEN);
     if (!isOptionalNonNegative(timeToFirstToken)) {
       return writer.rejectNumber(operation, 'timeToFirstToken', timeToFirstToken, 'a finite number of seconds >= 0');
     }
-    const promptTokens = usage?.promptTokens;
-    const completionTokens = usage?.completionTokens;
+    const promptTokens = slotValue(values, at + PROMPT_TOKENS);
+    const completionTokens = slotValue(values, at + COMPLETION_TOKENS);
+    const flags = values[at + FLAGS]!;
     const fields = writer.fields;
     fields[0] = model;
     fields[1] = provider;
     fields[2] = promptTokens;
     fields[3] = completionTokens;
-    fields[4] = usage?.totalTokens ?? (promptTokens !== undefined && completionTokens !== undefined ? promptTokens + completionTokens : undefined);
+    fields[4] = slotValue(values, at + TOTAL_TOKENS)
+      ?? (promptTokens !== undefined && completionTokens !== undefined ? promptTokens + completionTokens : undefined);
     fields[5] = timeToFirstToken;
-    fields[6] = isStream ? true : undefined;
-    fields[7] = isAborted ? true : undefined;
-    fields[8] = usage?.cachedTokens;
-    fields[9] = usage?.reasoningTokens;
+    fields[6] = (flags & STREAM_FLAG) !== 0 ? true : undefined;
+    fields[7] = (flags & ABORTED_FLAG) !== 0 ? true : undefined;
+    fields[8] = slotValue(values, at + CACHED_TOKENS);
+    fields[9] = slotValue(values, at + REASONING_TOKENS);
     writer.write(fields, operation, responseTime, undefined, error === undefined, error, undefined);
   }
 }
+
+/** The built-in `recordLlmCall`: a monitor that has it writes the adapters' records without a record object. */
+// eslint-disable-next-line @typescript-eslint/unbound-method -- compared with a monitor's, never called
+const BUILTIN_RECORD = LlmPerformanceMonitor.prototype.recordLlmCall;

@@ -3,18 +3,18 @@
  * error, early exit, abort, or abandonment noticed by `flush()` / `shutdown()`).
  */
 import { performance } from 'node:perf_hooks';
-import type { DeferredRecord } from '../deferred-records.js';
 import type { PendingCall } from '../pending-calls.js';
-import type { AttributeValue } from '../interfaces.js';
 import type { AdapterMonitors } from './shared.js';
 import { UNKNOWN, errorName, isAbortError, reportFailure } from './shared.js';
 import type { TokenUsage } from './tokens.js';
 import { secondsBetween } from '../number-text.js';
-import { LlmPerformanceMonitor } from '../implementations/llm-monitor.js';
+import {
+  ABORTED_FLAG, CACHED_TOKENS, CALL_SLOTS, COMPLETION_TOKENS, END_MS, FLAGS, PROMPT_TOKENS, REASONING_TOKENS, RESPONSE_TIME,
+  STREAM_FLAG, TIME_TO_FIRST_TOKEN, TOTAL_TOKENS,
+} from '../llm-call-values.js';
 
-/** The built-in `recordLlmCall`: a monitor that has it takes the adapters' records by `recordAdapterCall`. */
-// eslint-disable-next-line @typescript-eslint/unbound-method -- compared with the monitor's, never called
-const BUILTIN_RECORD = LlmPerformanceMonitor.prototype.recordLlmCall;
+/** The values of the call that ends now, filled by `end()` and read by the factory before `end()` returns. */
+const callValues = new Float64Array(CALL_SLOTS);
 
 /** How a call ended, for `LlmCall.end()`. */
 export interface CallOutcome {
@@ -27,7 +27,7 @@ export interface CallOutcome {
 }
 
 /** The record of one call, written once. */
-export class LlmCall implements PendingCall, DeferredRecord {
+export class LlmCall implements PendingCall {
   /** The model: the response's once known, else the request's. */
   model: string;
   readonly provider: string;
@@ -45,10 +45,6 @@ export class LlmCall implements PendingCall, DeferredRecord {
   readonly #monitors: AdapterMonitors;
   readonly #startMs = performance.now();
   #firstOutputMs: number | undefined;
-  /** @internal When the call ended (`performance.now()`); 0 before. */
-  endMs = 0;
-  #outcome: CallOutcome | undefined;
-  #timing: { durationSeconds: number; firstOutputSeconds: number | undefined } | undefined;
   #isDone = false;
 
   constructor(monitors: AdapterMonitors, provider: string, requestModel: unknown) {
@@ -79,70 +75,38 @@ export class LlmCall implements PendingCall, DeferredRecord {
   }
 
   /**
-   * Ends the call and hands its record to the factory (once; later calls do nothing), which writes it in its next
-   * batch with the time and span ids of now. `timing` replaces perflog's own clock with the library's (seconds), for
-   * libraries that measure their calls themselves.
+   * Ends the call and hands its record's values to the factory (once; later calls do nothing), which writes it in its
+   * next batch with the time and span ids of now. `timing` replaces perflog's own clock with the library's (seconds),
+   * for libraries that measure their calls themselves.
    */
   end(outcome?: CallOutcome, timing?: { durationSeconds: number; firstOutputSeconds: number | undefined }): void {
     if (this.#isDone) return;
     this.#isDone = true;
-    this.endMs = performance.now();
-    // the record waits for its batch: it keeps its own values, not the SDK objects the adapter watched
+    const endMs = performance.now();
     this.whenBusyAtFlush = undefined;
-    this.#outcome = outcome;
-    this.#timing = timing;
     const monitors = this.#monitors;
     try {
-      monitors.factory.untrackPendingCall(this);
-      monitors.factory.deferRecord(this);
-    } catch (error) {
-      reportFailure(() => monitors.factory, 'llm_call', error);
-    }
-  }
-
-  /** @internal Writes the record of the ended call (the factory calls it once, at once or in a batch). */
-  writeRecord(): void {
-    const outcome = this.#outcome;
-    const timing = this.#timing;
-    const monitors = this.#monitors;
-    try {
+      const factory = monitors.factory;
+      factory.untrackPendingCall(this);
+      // the monitor first: making it may run code (a registered monitor type) that ends another call
+      const llm = monitors.llm;
       const errorType = outcome?.errorType ?? this.failure;
       const error = errorType ?? (outcome?.error !== undefined ? errorName(outcome.error) : undefined);
-      const isAborted = outcome?.aborted === true || isAbortError(outcome?.error);
       const usage = this.usage;
-      const responseTime = timing?.durationSeconds ?? secondsBetween(this.#startMs, this.endMs);
-      const timeToFirstToken = !this.isStream ? undefined : timing !== undefined ? timing.firstOutputSeconds
-        : this.#firstOutputMs !== undefined ? secondsBetween(this.#startMs, this.#firstOutputMs) : undefined;
-      const llm = monitors.llm;
-      if (llm.recordLlmCall === BUILTIN_RECORD) {
-        llm.recordAdapterCall(this.model, this.provider, responseTime, usage, timeToFirstToken, this.isStream, isAborted, error);
-        return;
-      }
-      // a monitor type registered in place of the built-in one gets the call as any record
-      let attributes: Record<string, AttributeValue> | undefined;
-      if (this.isStream || isAborted || usage?.cachedTokens !== undefined || usage?.reasoningTokens !== undefined) {
-        attributes = {};
-        if (this.isStream) attributes['stream'] = true;
-        if (isAborted) attributes['aborted'] = true;
-        if (usage?.cachedTokens !== undefined) attributes['cached_tokens'] = usage.cachedTokens;
-        if (usage?.reasoningTokens !== undefined) attributes['reasoning_tokens'] = usage.reasoningTokens;
-      }
-      llm.recordLlmCall({
-        model: this.model,
-        provider: this.provider,
-        responseTime,
-        promptTokens: usage?.promptTokens,
-        completionTokens: usage?.completionTokens,
-        totalTokens: usage?.totalTokens,
-        timeToFirstToken,
-        success: error === undefined,
-        error,
-        attributes,
-      });
+      const values = callValues;
+      values[END_MS] = endMs;
+      values[RESPONSE_TIME] = timing?.durationSeconds ?? secondsBetween(this.#startMs, endMs);
+      values[TIME_TO_FIRST_TOKEN] = !this.isStream ? Number.NaN : timing !== undefined ? timing.firstOutputSeconds ?? Number.NaN
+        : this.#firstOutputMs !== undefined ? secondsBetween(this.#startMs, this.#firstOutputMs) : Number.NaN;
+      values[PROMPT_TOKENS] = usage?.promptTokens ?? Number.NaN;
+      values[COMPLETION_TOKENS] = usage?.completionTokens ?? Number.NaN;
+      values[TOTAL_TOKENS] = usage?.totalTokens ?? Number.NaN;
+      values[CACHED_TOKENS] = usage?.cachedTokens ?? Number.NaN;
+      values[REASONING_TOKENS] = usage?.reasoningTokens ?? Number.NaN;
+      values[FLAGS] = (this.isStream ? STREAM_FLAG : 0) | (outcome?.aborted === true || isAbortError(outcome?.error) ? ABORTED_FLAG : 0);
+      factory.deferLlmCall(llm, this.model, this.provider, error, values);
     } catch (error) {
       reportFailure(() => monitors.factory, 'llm_call', error);
-    } finally {
-      this.#outcome = undefined; // the error object is not kept past the record
     }
   }
 

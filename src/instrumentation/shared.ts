@@ -3,7 +3,7 @@
  * failure inside perflog is kept away from the app.
  */
 import { diag } from '@opentelemetry/api';
-import { PerflogRecordError } from '../errors.js';
+import { instrumentationFailure } from '../errors.js';
 import { PerformanceMonitorFactory } from '../factory.js';
 import type { LlmPerformanceMonitor } from '../implementations/llm-monitor.js';
 import type { ToolPerformanceMonitor } from '../implementations/tool-monitor.js';
@@ -95,8 +95,7 @@ export function reportFailure(
 ): void {
   try {
     const target = typeof factory === 'function' ? factory() : factory;
-    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    target.dropRecord(new PerflogRecordError('instrumentation_failed', operation, undefined, `instrumentation failed (${detail})`));
+    target.dropRecord(instrumentationFailure(operation, error));
   } catch (failure) {
     diag.error('perflog: an adapter failed and so did reporting it', failure);
   }

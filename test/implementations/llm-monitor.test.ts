@@ -1,6 +1,7 @@
 import type { LogRecord, LoggerProvider } from '@opentelemetry/api';
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { ABORTED_FLAG, STREAM_FLAG, callRecord } from '../../src/llm-call-values.js';
 import { makeTempDir, rawLines, records, removeDir, testFactory, useTempFactory } from '../helpers.js';
 
 describe('LlmPerformanceMonitor', () => {
@@ -95,7 +96,7 @@ describe('LlmPerformanceMonitor', () => {
   });
 
   describe('recordAdapterCall() (the adapters\' record, internal)', () => {
-    it('property: writes the line recordLlmCall writes for the same call with stream, aborted, cached and reasoning tokens as attributes', async () => {
+    it('property: writes the line recordLlmCall writes for the same call with stream, aborted, cached and reasoning tokens as attributes (as callRecord gives them)', async () => {
       const count = fc.option(fc.nat(), { nil: undefined });
       const seconds = fc.double({ min: 0, max: 1e4, noNaN: true });
       const call = fc.record({
@@ -107,7 +108,12 @@ describe('LlmPerformanceMonitor', () => {
       const llm = test.factory.createMonitor('llm');
       const calls = fc.sample(call, 200);
       for (const c of calls) {
-        llm.recordAdapterCall(c.model, c.provider, c.responseTime, c.usage, c.timeToFirstToken, c.isStream, c.isAborted, c.error);
+        const values = [0, c.responseTime, c.timeToFirstToken ?? Number.NaN, c.usage?.promptTokens ?? Number.NaN, c.usage?.completionTokens ?? Number.NaN,
+          c.usage?.totalTokens ?? Number.NaN, c.usage?.cachedTokens ?? Number.NaN, c.usage?.reasoningTokens ?? Number.NaN,
+          (c.isStream ? STREAM_FLAG : 0) | (c.isAborted ? ABORTED_FLAG : 0)];
+        // a run of values among others: at is honoured
+        llm.recordAdapterCall(c.model, c.provider, [7, 7, ...values], 2, c.error);
+        llm.recordLlmCall(callRecord(c.model, c.provider, values, 0, c.error));
         const attributes: Record<string, number | boolean> = {};
         if (c.isStream) attributes['stream'] = true;
         if (c.isAborted) attributes['aborted'] = true;
@@ -121,14 +127,15 @@ describe('LlmPerformanceMonitor', () => {
       }
       await test.factory.flush();
       const lines = (await rawLines(test.baseDir, 'llm')).map((line) => line.replace(/^\{"timestamp":[\d.e+-]+,/, '{'));
-      expect(lines).to.have.length(calls.length * 2);
-      for (let i = 0; i < lines.length; i += 2) expect(lines[i]).to.equal(lines[i + 1]);
+      expect(lines).to.have.length(calls.length * 3);
+      for (let i = 0; i < lines.length; i += 3) expect([lines[i], lines[i + 1]]).to.deep.equal([lines[i + 2], lines[i + 2]]);
     });
 
     it('drops a duration a library reported out of range, naming it, as recordLlmCall does', async () => {
       const llm = test.factory.createMonitor('llm');
-      llm.recordAdapterCall('m', 'p', Number.NaN, undefined, undefined, false, false, undefined);
-      llm.recordAdapterCall('m', 'p', 1, undefined, -1, true, false, undefined);
+      const values = (responseTime: number, timeToFirstToken: number): number[] => [0, responseTime, timeToFirstToken, 1, 1, 2, 0, 0, STREAM_FLAG];
+      llm.recordAdapterCall('m', 'p', values(-1, Number.NaN), 0, undefined);
+      llm.recordAdapterCall('m', 'p', values(1, -1), 0, undefined);
       await test.factory.flush();
       expect(await rawLines(test.baseDir, 'llm')).to.have.length(0);
       expect(test.factory.stats().recordsDropped).to.equal(2);
