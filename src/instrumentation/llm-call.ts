@@ -15,6 +15,8 @@ import {
 
 /** The values of the call that ends now, filled by `end()` and read by the factory before `end()` returns. */
 const callValues = new Float64Array(CALL_SLOTS);
+/** The model the last response named (see `setModel`). */
+let lastResponseModel = '';
 
 /** How a call ended, for `LlmCall.end()`. */
 export interface CallOutcome {
@@ -59,9 +61,19 @@ export class LlmCall implements PendingCall {
     return this.#isDone;
   }
 
-  /** Takes the response's model when it names one. */
+  /**
+   * Takes the response's model when it names one. A response's model is a new string each time (JSON.parse shares
+   * only short ones): the last one seen is kept instead when equal, compared now, while the response is in the CPU's
+   * caches, so the record's writer finds it the same string as the record before.
+   */
   setModel(model: unknown): void {
-    if (typeof model === 'string' && model !== '') this.model = model;
+    if (typeof model !== 'string' || model === '') return;
+    if (model === lastResponseModel) {
+      this.model = lastResponseModel;
+    } else {
+      lastResponseModel = model;
+      this.model = model;
+    }
   }
 
   /** Whether output arrived (a stream's first output chunk was seen). */
