@@ -239,7 +239,7 @@ export class PerformanceMonitorFactory {
    */
   flush(): Promise<void> {
     this.#settlePendingCalls(false);
-    this.#core.deferred.writeAll();
+    this.#core.openFiles.flushSync(); // the waiting records, then the files, in one write per file
     return this.#pipeline.flush();
   }
 
@@ -251,7 +251,7 @@ export class PerformanceMonitorFactory {
   shutdown(): Promise<void> {
     this.#cleanupService?.stop();
     this.#settlePendingCalls(true);
-    this.#core.deferred.writeAll();
+    this.#core.openFiles.flushSync();
     return this.#pipeline.shutdown();
   }
 

@@ -1,15 +1,18 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { context, trace } from '@opentelemetry/api';
 import { expect } from 'chai';
 import OpenAI from 'openai';
 import { DeferredRecords, MAX_DEFERRED_RECORDS } from '../src/deferred-records.js';
 import { OpenFiles } from '../src/exporters/open-files.js';
+import { LlmPerformanceMonitor } from '../src/index.js';
 import type { LlmCallRecord } from '../src/index.js';
 import { instrumentOpenAI } from '../src/openai/index.js';
 import { TestContextManager } from './helpers/context-manager.js';
 import { fixture, runNode } from './helpers/files.js';
 import { useFakeLlm } from './helpers/llm.js';
-import { makeTempDir, records, removeDir, testFactory } from './helpers.js';
+import { makeTempDir, rawLines, records, removeDir, testFactory } from './helpers.js';
 
 const SPAN = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 };
 const messages = [{ role: 'user' as const, content: 'hi' }];
@@ -67,6 +70,31 @@ describe('deferred records (adapters\' calls)', () => {
       await factory.shutdown();
       await removeDir(dir);
     }
+  });
+
+  it('writes a batch that overfills the 64 KiB buffer with the flush that follows, not in a write of its own', async () => {
+    const path = join(test.baseDir, 'logs', 'llm_metrics.log');
+    const sizes: number[] = [];
+    // a monitor registered in place of the built-in one: it looks at the file while the batch is written
+    test.factory.registerMonitorType('llm', (writer) => new (class extends LlmPerformanceMonitor {
+      override recordLlmCall(record: LlmCallRecord): void {
+        super.recordLlmCall(record);
+        sizes.push(statSync(path, { throwIfNoEntry: false })?.size ?? 0);
+      }
+    })(writer));
+    const llm = test.factory.createMonitor('llm');
+    const values = [0, 0.25, Number.NaN, 10, 20, 30, Number.NaN, Number.NaN, 0];
+    const model = 'm'.repeat(200); // 400 lines of about 400 characters: 2.4 buffers
+    for (let i = 0; i < 400; i++) {
+      values[0] = performance.now();
+      test.factory.deferLlmCall(llm, model, 'p', undefined, values);
+    }
+    await test.factory.flush();
+    expect(sizes).to.have.length(400);
+    expect(new Set(sizes)).to.deep.equal(new Set([0])); // nothing written while the batch was
+    const lines = await rawLines(test.baseDir, 'llm');
+    expect(lines).to.have.length(400);
+    expect(lines.join('\n').length).to.be.above(2 * 65_536);
   });
 
   it(`writes the batch at once when ${MAX_DEFERRED_RECORDS} records wait, and one that throws is reported and stops no other`, () => {

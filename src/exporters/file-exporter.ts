@@ -100,11 +100,14 @@ export class FileExporter implements OpenFile, DescriptorHolder {
     this.#openFiles.add(this);
   }
 
-  /** Queues one encoded line (ending in `\n`); writes the buffer once it is full. */
+  /**
+   * Queues one encoded line (ending in `\n`); writes the buffer once it is full, unless the owner's flush is about to
+   * write it (a batch of deferred records is being written just before it: one write for the batch, not two).
+   */
   write(line: string): void {
     this.#buffer += line;
     this.#pending++;
-    if (this.#buffer.length >= this.#limit) this.flushSync();
+    if (this.#buffer.length >= this.#limit && !this.#openFiles.isWritingBeforeFlush) this.flushSync();
   }
 
   /** Writes out everything buffered, synchronously. Never throws: failures are counted and reported. */

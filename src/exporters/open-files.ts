@@ -31,6 +31,7 @@ export class OpenFiles {
   readonly descriptors: DescriptorBudget;
   readonly #files = new Set<OpenFile>();
   #beforeFlush: (() => void) | undefined;
+  #isWritingBeforeFlush = false;
 
   constructor(descriptors: DescriptorBudget = threadDescriptors) {
     this.descriptors = descriptors;
@@ -76,9 +77,24 @@ export class OpenFiles {
     follow(this);
   }
 
+  /**
+   * Whether the owner's deferred records are being written just before its files are flushed: a file buffer that
+   * fills meanwhile need not be written on its own, the flush follows at once (no time passes in between).
+   */
+  get isWritingBeforeFlush(): boolean {
+    return this.#isWritingBeforeFlush;
+  }
+
   /** Writes out the owner's deferred records, then what every file of this owner buffers. */
   flushSync(): void {
-    this.#beforeFlush?.();
+    if (this.#beforeFlush !== undefined && !this.#isWritingBeforeFlush) {
+      this.#isWritingBeforeFlush = true;
+      try {
+        this.#beforeFlush();
+      } finally {
+        this.#isWritingBeforeFlush = false;
+      }
+    }
     for (const file of this.#files) file.flushSync();
     if (this.#files.size === 0) unfollow(this);
   }
