@@ -10,8 +10,9 @@ import type { ReservedFields } from './record-encoder.js';
 export type FieldValue = string | number | boolean | undefined;
 
 /**
- * Encodes the values of one monitor type's fields, in the order of `names`. Each string slot remembers its last
- * value and encoding: calls repeat the same few models, tools and nodes, so most skip the escaping.
+ * Encodes the values of one monitor type's fields, in the order of `names`. Each slot remembers its last value and
+ * encoding: calls repeat the same few models, tools and nodes, and often the same counts (a zero of cached tokens),
+ * so most skip the escaping and the number's text, and the line reuses one string instead of making a new one.
  */
 export class FieldEncoder {
   /** The fields, in the order they are written. */
@@ -20,6 +21,7 @@ export class FieldEncoder {
   readonly reserved: ReservedFields;
   readonly #prefixes: readonly string[];
   readonly #lastText: Array<string | undefined>;
+  readonly #lastNumber: number[];
   readonly #lastJson: string[];
 
   constructor(names: readonly string[]) {
@@ -27,6 +29,7 @@ export class FieldEncoder {
     this.reserved = reservedFields(names);
     this.#prefixes = names.map((name) => `,${encodeString(name)}:`);
     this.#lastText = names.map(() => undefined);
+    this.#lastNumber = names.map(() => Number.NaN);
     this.#lastJson = names.map(() => '');
   }
 
@@ -37,7 +40,15 @@ export class FieldEncoder {
       const value = values[i];
       if (value === undefined) continue;
       if (typeof value === 'number') {
-        out += this.#prefixes[i]! + numberText(value);
+        if (value === this.#lastNumber[i]) {
+          out += this.#lastJson[i]!;
+        } else {
+          const json = this.#prefixes[i]! + numberText(value);
+          this.#lastNumber[i] = value;
+          this.#lastText[i] = undefined;
+          this.#lastJson[i] = json;
+          out += json;
+        }
       } else if (typeof value !== 'string') {
         out += this.#prefixes[i]! + value;
       } else if (value === this.#lastText[i]) {
@@ -45,6 +56,7 @@ export class FieldEncoder {
       } else {
         const json = this.#prefixes[i]! + encodeString(value);
         this.#lastText[i] = value;
+        this.#lastNumber[i] = Number.NaN;
         this.#lastJson[i] = json;
         out += json;
       }
