@@ -14,22 +14,30 @@ export interface PendingCall {
   pendingSlot: number;
 }
 
-/** @internal The pending calls of one factory: add, delete and snapshot, without hashing. */
+/**
+ * @internal The pending calls of one factory: add, delete and snapshot, without hashing. The array never shrinks (a
+ * freed slot holds `undefined`): an app with one call in flight at a time would otherwise grow and trim its storage
+ * on every call, each a trip into the engine's runtime.
+ */
 export class PendingCalls {
-  readonly #calls: PendingCall[] = [];
+  readonly #calls: Array<PendingCall | undefined> = [];
+  #size = 0;
 
   /** Tracks `call` (a call already tracked is left where it is). */
   add(call: PendingCall): void {
     if (call.pendingSlot !== -1) return;
-    call.pendingSlot = this.#calls.length;
-    this.#calls.push(call);
+    const slot = this.#size++;
+    call.pendingSlot = slot;
+    this.#calls[slot] = call;
   }
 
   /** Stops tracking `call`; a call this list does not hold is ignored. */
   delete(call: PendingCall): void {
     const slot = call.pendingSlot;
-    if (slot < 0 || this.#calls[slot] !== call) return;
-    const last = this.#calls.pop()!;
+    if (slot < 0 || slot >= this.#size || this.#calls[slot] !== call) return;
+    const lastSlot = --this.#size;
+    const last = this.#calls[lastSlot]!;
+    this.#calls[lastSlot] = undefined;
     if (last !== call) {
       this.#calls[slot] = last;
       last.pendingSlot = slot;
@@ -39,6 +47,6 @@ export class PendingCalls {
 
   /** The calls tracked now, in a new array (settling one deletes it from this list). */
   snapshot(): PendingCall[] {
-    return this.#calls.slice();
+    return this.#calls.slice(0, this.#size) as PendingCall[];
   }
 }
