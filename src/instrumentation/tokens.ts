@@ -19,10 +19,6 @@ export function count(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
 }
 
-function field(object: unknown, key: string): unknown {
-  return typeof object === 'object' && object !== null ? (object as Record<string, unknown>)[key] : undefined;
-}
-
 function sum(...values: Array<number | undefined>): number | undefined {
   let total: number | undefined;
   for (const value of values) if (value !== undefined) total = (total ?? 0) + value;
@@ -39,7 +35,7 @@ export function tokenUsage(
 }
 
 /** An object's fields as a provider names them, or `undefined` for anything that is not an object. */
-function fields<T>(value: unknown): Partial<T> | undefined {
+export function fields<T>(value: unknown): Partial<T> | undefined {
   return typeof value === 'object' && value !== null ? value : undefined;
 }
 
@@ -90,22 +86,43 @@ export function openAIResponsesUsage(usage: unknown): TokenUsage | undefined {
  * so the last event's values count, never a sum of events.
  */
 export function anthropicUsage(usage: unknown, base?: unknown): TokenUsage | undefined {
-  if ((typeof usage !== 'object' || usage === null) && (typeof base !== 'object' || base === null)) return undefined;
-  const pick = (key: string): number | undefined => count(field(usage, key)) ?? count(field(base, key));
-  const input = pick('input_tokens');
-  const cacheRead = pick('cache_read_input_tokens');
-  const cacheCreation = pick('cache_creation_input_tokens');
-  const thinking = count(field(field(usage, 'output_tokens_details'), 'thinking_tokens'))
-    ?? count(field(field(base, 'output_tokens_details'), 'thinking_tokens'));
-  return tokenUsage(sum(input, cacheRead, cacheCreation), pick('output_tokens'), undefined, cacheRead, thinking);
+  const u = fields<AnthropicUsage>(usage);
+  const start = fields<AnthropicUsage>(base);
+  if (u === undefined && start === undefined) return undefined;
+  const input = count(u?.input_tokens) ?? count(start?.input_tokens);
+  const cacheRead = count(u?.cache_read_input_tokens) ?? count(start?.cache_read_input_tokens);
+  const cacheCreation = count(u?.cache_creation_input_tokens) ?? count(start?.cache_creation_input_tokens);
+  const output = count(u?.output_tokens) ?? count(start?.output_tokens);
+  const thinking = count(fields<{ thinking_tokens: unknown }>(u?.output_tokens_details)?.thinking_tokens)
+    ?? count(fields<{ thinking_tokens: unknown }>(start?.output_tokens_details)?.thinking_tokens);
+  return tokenUsage(sum(input, cacheRead, cacheCreation), output, undefined, cacheRead, thinking);
+}
+
+interface AnthropicUsage {
+  input_tokens: unknown;
+  cache_read_input_tokens: unknown;
+  cache_creation_input_tokens: unknown;
+  output_tokens: unknown;
+  output_tokens_details: unknown;
+}
+
+interface AiSdkUsage {
+  inputTokens: unknown;
+  outputTokens: unknown;
+  totalTokens: unknown;
+  inputTokenDetails: unknown;
+  outputTokenDetails: unknown;
+  cachedInputTokens: unknown;
+  reasoningTokens: unknown;
 }
 
 /** AI SDK `LanguageModelUsage` (its input and output counts already include cached and reasoning tokens). */
 export function aiSdkUsage(usage: unknown): TokenUsage | undefined {
-  if (typeof usage !== 'object' || usage === null) return undefined;
+  const u = fields<AiSdkUsage>(usage);
+  if (u === undefined) return undefined;
   return tokenUsage(
-    count(field(usage, 'inputTokens')), count(field(usage, 'outputTokens')), count(field(usage, 'totalTokens')),
-    count(field(field(usage, 'inputTokenDetails'), 'cacheReadTokens')) ?? count(field(usage, 'cachedInputTokens')),
-    count(field(field(usage, 'outputTokenDetails'), 'reasoningTokens')) ?? count(field(usage, 'reasoningTokens')),
+    count(u.inputTokens), count(u.outputTokens), count(u.totalTokens),
+    count(fields<{ cacheReadTokens: unknown }>(u.inputTokenDetails)?.cacheReadTokens) ?? count(u.cachedInputTokens),
+    count(fields<{ reasoningTokens: unknown }>(u.outputTokenDetails)?.reasoningTokens) ?? count(u.reasoningTokens),
   );
 }

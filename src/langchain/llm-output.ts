@@ -4,10 +4,27 @@
  */
 import type { LLMResult } from '@langchain/core/outputs';
 import type { TokenUsage } from '../instrumentation/tokens.js';
-import { count, tokenUsage } from '../instrumentation/tokens.js';
+import { count, fields, tokenUsage } from '../instrumentation/tokens.js';
 
-function field(object: unknown, key: string): unknown {
-  return typeof object === 'object' && object !== null ? (object as Record<string, unknown>)[key] : undefined;
+/** The parts of a LangChain message perflog reads (named reads: see tokens.ts). */
+interface MessageLike {
+  usage_metadata: unknown;
+  tool_call_chunks: unknown;
+  additional_kwargs: unknown;
+}
+
+interface UsageMetadata {
+  input_tokens: unknown;
+  output_tokens: unknown;
+  total_tokens: unknown;
+  input_token_details: unknown;
+  output_token_details: unknown;
+}
+
+interface LegacyTokenUsage {
+  promptTokens: unknown;
+  completionTokens: unknown;
+  totalTokens: unknown;
 }
 
 /**
@@ -16,24 +33,24 @@ function field(object: unknown, key: string): unknown {
  */
 export function llmOutputUsage(output: LLMResult | undefined): TokenUsage | undefined {
   const generation = output?.generations?.[0]?.[0];
-  const usage = field(field(generation, 'message'), 'usage_metadata');
-  if (typeof usage === 'object' && usage !== null) {
+  const usage = fields<UsageMetadata>(fields<MessageLike>(fields<{ message: unknown }>(generation)?.message)?.usage_metadata);
+  if (usage !== undefined) {
     return tokenUsage(
-      count(field(usage, 'input_tokens')), count(field(usage, 'output_tokens')), count(field(usage, 'total_tokens')),
-      count(field(field(usage, 'input_token_details'), 'cache_read')),
-      count(field(field(usage, 'output_token_details'), 'reasoning')),
+      count(usage.input_tokens), count(usage.output_tokens), count(usage.total_tokens),
+      count(fields<{ cache_read: unknown }>(usage.input_token_details)?.cache_read),
+      count(fields<{ reasoning: unknown }>(usage.output_token_details)?.reasoning),
     );
   }
-  const legacy = field(output?.llmOutput, 'tokenUsage');
-  if (typeof legacy !== 'object' || legacy === null) return undefined;
-  return tokenUsage(count(field(legacy, 'promptTokens')), count(field(legacy, 'completionTokens')), count(field(legacy, 'totalTokens')));
+  const legacy = fields<LegacyTokenUsage>(fields<{ tokenUsage: unknown }>(output?.llmOutput)?.tokenUsage);
+  if (legacy === undefined) return undefined;
+  return tokenUsage(count(legacy.promptTokens), count(legacy.completionTokens), count(legacy.totalTokens));
 }
 
 /** Whether a streamed chunk carries a tool-call or reasoning delta (text is checked by the caller). */
 export function hasOutput(chunk: unknown): boolean {
-  const message = field(chunk, 'message');
-  const toolCalls = field(message, 'tool_call_chunks');
+  const message = fields<MessageLike>(fields<{ message: unknown }>(chunk)?.message);
+  const toolCalls = message?.tool_call_chunks;
   if (Array.isArray(toolCalls) && toolCalls.length > 0) return true;
-  const reasoning = field(field(message, 'additional_kwargs'), 'reasoning_content');
+  const reasoning = fields<{ reasoning_content: unknown }>(message?.additional_kwargs)?.reasoning_content;
   return typeof reasoning === 'string' && reasoning !== '';
 }

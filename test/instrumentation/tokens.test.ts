@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { anthropicUsage, openAIChatUsage, openAIResponsesUsage } from '../../src/instrumentation/tokens.js';
+import { aiSdkUsage, anthropicUsage, openAIChatUsage, openAIResponsesUsage } from '../../src/instrumentation/tokens.js';
 
 /** A provider's field: mostly counts, sometimes what a server should not send. */
 const anyField = fc.oneof(
@@ -49,5 +49,30 @@ describe('token usage (SPEC 10 token mapping)', () => {
     expect(anthropicUsage({ output_tokens: 30, input_tokens: null }, { input_tokens: 10, output_tokens: 1 })).to.include({
       promptTokens: 10, completionTokens: 30, totalTokens: 40,
     });
+  });
+
+  it('reads the AI SDK usage, its newer detail fields first, the older flat ones else', () => {
+    expect(aiSdkUsage({ inputTokens: 10, outputTokens: 5, inputTokenDetails: { cacheReadTokens: 3 }, outputTokenDetails: { reasoningTokens: 2 } }))
+      .to.deep.equal({ promptTokens: 10, completionTokens: 5, totalTokens: 15, cachedTokens: 3, reasoningTokens: 2 });
+    expect(aiSdkUsage({ inputTokens: 10, outputTokens: 5, totalTokens: 16, cachedInputTokens: 4, reasoningTokens: 1 }))
+      .to.deep.equal({ promptTokens: 10, completionTokens: 5, totalTokens: 16, cachedTokens: 4, reasoningTokens: 1 });
+    expect(aiSdkUsage(undefined)).to.equal(undefined);
+  });
+
+  it('property: an Anthropic field missing from the last event is message_start\'s, never a sum of events', () => {
+    const usage = fc.record({
+      input_tokens: anyField, cache_read_input_tokens: anyField, cache_creation_input_tokens: anyField, output_tokens: anyField,
+    }, { requiredKeys: [] });
+    fc.assert(fc.property(usage, usage, (last, start) => {
+      const pick = (key: keyof typeof last): number | undefined => whole(last[key]) ?? whole(start[key]);
+      const parts = [pick('input_tokens'), pick('cache_read_input_tokens'), pick('cache_creation_input_tokens')].filter((v) => v !== undefined);
+      const prompt = parts.length === 0 ? undefined : parts.reduce((a, b) => a + b, 0);
+      const output = pick('output_tokens');
+      expect(anthropicUsage(last, start)).to.deep.equal({
+        promptTokens: prompt, completionTokens: output,
+        totalTokens: prompt !== undefined && output !== undefined ? prompt + output : undefined,
+        cachedTokens: pick('cache_read_input_tokens'), reasoningTokens: undefined,
+      });
+    }), { numRuns: 300 });
   });
 });
