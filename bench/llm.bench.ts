@@ -6,12 +6,16 @@
  * JSON-lines file). Responses are replayed from memory (see replayFetch). Each round runs every contender once, in a
  * rotating order, no GC forced (see bench/README.md), its flush (the file write) inside its clock; a contender's
  * added cost is the median over rounds of its time minus the plain client's time in the same round (paired
- * differences).
+ * differences). The non-streamed calls are measured in 3 processes of their own (PERFLOG_BENCH_LLM_PROCESSES), one after the other, and the figure
+ * is the median of their ratios: from one process to the next the anchor's added cost moved by up to 2.5x (how the
+ * heap and the JIT settle in a process is the process's), far more than within one.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { metrics } from '@opentelemetry/api';
 import type { MeterProvider } from '@opentelemetry/api';
@@ -36,6 +40,10 @@ const CALLS_PER_ROUND = countFromEnv('OPS', 250);
 const STREAM_ROUNDS = Math.max(5, Math.round(ROUNDS / 4));
 const STREAM_CHUNKS = 400;
 const STREAMS_PER_ROUND = 20;
+/** Processes of their own for the non-streamed calls (see the file's header). */
+const CALL_PROCESSES = countFromEnv('LLM_PROCESSES', 3);
+/** Set in those processes: they measure the non-streamed calls only. */
+const CALLS_CHILD_ENV = 'PERFLOG_BENCH_LLM_CALLS';
 
 /**
  * The anchor's exporter: each span as one JSON line (name, ids, times, status, attributes), buffered like perflog's
@@ -179,11 +187,47 @@ function printAdded(title: string, measured: Measured, scale: number, unitName: 
   return medians;
 }
 
-const calls = await measure(call, CALLS_PER_ROUND, ROUNDS, (ns, runs) => ns / runs);
-for (const [clock, measured] of [['wall', calls.wall], ['CPU', calls.cpu]] as const) {
-  printRatios(`non-streamed chat completion (${CALLS_PER_ROUND} calls/round, ${ROUNDS} rounds): ${clock} ns per call`, measured.results, 'openai');
-  const callAdded = printAdded(`${clock} time per call`, measured, 1000, 'µs');
-  printRatio(`perflog added cost per call / contrib added cost per call (${clock} time)`, callAdded.get('openai+perflog')!, callAdded.get('openai+contrib')!);
+/** Ends the run: the factory, the anchor's provider, the server and the files. */
+async function finish(): Promise<void> {
+  await factory.shutdown();
+  await tracerProvider.shutdown();
+  await server.close();
+  if (process.env['PERFLOG_BENCH_KEEP'] === undefined) rmSync(dir, { recursive: true, force: true });
+  else console.log(dir);
+}
+
+/** The non-streamed ratios a process of its own prints on this line's tail, as JSON, for the run's median. */
+const RATIOS_LINE = 'llm-call-ratios ';
+if (process.env[CALLS_CHILD_ENV] === '1') {
+  const calls = await measure(call, CALLS_PER_ROUND, ROUNDS, (ns, runs) => ns / runs);
+  const ratios: Record<string, number> = {};
+  for (const [clock, measured] of [['wall', calls.wall], ['CPU', calls.cpu]] as const) {
+    printRatios(`non-streamed chat completion (${CALLS_PER_ROUND} calls/round, ${ROUNDS} rounds): ${clock} ns per call`, measured.results, 'openai');
+    const callAdded = printAdded(`${clock} time per call`, measured, 1000, 'µs');
+    ratios[clock] = printRatio(`perflog added cost per call / contrib added cost per call (${clock} time)`, callAdded.get('openai+perflog')!, callAdded.get('openai+contrib')!);
+  }
+  console.log(`${RATIOS_LINE}${JSON.stringify(ratios)}`);
+  await finish();
+  process.exit(0);
+}
+
+// The non-streamed calls run in processes of their own (see the file's header); their median ratio is the figure.
+const processRatios = new Map<string, number[]>([['wall', []], ['CPU', []]]);
+for (let run = 1; run <= CALL_PROCESSES; run++) {
+  console.log(`\n--- non-streamed calls, process ${run} of ${CALL_PROCESSES} ---`);
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+    env: { ...process.env, [CALLS_CHILD_ENV]: '1' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+  });
+  for (const line of child.stdout.split('\n')) {
+    if (!line.startsWith(RATIOS_LINE)) console.log(line);
+    else for (const [clock, ratio] of Object.entries(JSON.parse(line.slice(RATIOS_LINE.length)) as Record<string, number>)) processRatios.get(clock)!.push(ratio);
+  }
+  if (child.status !== 0) throw new Error(`bench/llm: the non-streamed process ${run} failed (${child.status ?? child.signal}):\n${child.stderr}`);
+}
+for (const [clock, ratios] of processRatios) {
+  const sorted = [...ratios].sort((x, y) => x - y);
+  console.log(`ratio: perflog added cost per call / contrib added cost per call (${clock} time), median of ${sorted.length} processes `
+    + `= ${quantile(sorted, 0.5).toFixed(2)}x (each: ${ratios.map((r) => `${r.toFixed(2)}x`).join(', ')})`);
 }
 
 server.setBehaviour({ chunks: STREAM_CHUNKS });
@@ -216,8 +260,4 @@ const wrapper = [...wrapperSamples].map(([name, values]) => summarize(name, valu
 printRatios(`stream wrapper alone, ${CHUNKS} in-memory chunks: ns per chunk`, wrapper, 'iterator');
 console.log(`added per chunk by the wrapper: ${(wrapper[1]!.medianNs - wrapper[0]!.medianNs).toFixed(0)} ns`);
 
-await factory.shutdown();
-await tracerProvider.shutdown();
-await server.close();
-if (process.env['PERFLOG_BENCH_KEEP'] === undefined) rmSync(dir, { recursive: true, force: true });
-else console.log(dir);
+await finish();
