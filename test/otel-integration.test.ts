@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import { environmentOptions } from '../src/config.js';
 import { PerformanceMonitorFactory } from '../src/index.js';
 import type { PerflogError, PerflogOptions } from '../src/index.js';
+import { OTEL_API_GLOBAL } from '../src/logger-writer.js';
 import { resolveOptions } from '../src/options.js';
 import { startReceiver } from './helpers/otlp-receiver.js';
 import { TestContextManager } from './helpers/context-manager.js';
@@ -96,6 +97,11 @@ describe('OpenTelemetry integration', () => {
   });
 
   describe('trace correlation', () => {
+    it('looks for the active span where @opentelemetry/api keeps its globals (skipped while there are none)', () => {
+      // the suite's context manager (registered in before()) is in the slot perflog checks
+      expect((globalThis as Record<symbol, { context?: unknown } | undefined>)[OTEL_API_GLOBAL]?.context).to.be.instanceOf(TestContextManager);
+    });
+
     it('puts the active span\'s ids in the line and in the provider\'s record context', async () => {
       const exporter = new InMemoryLogRecordExporter();
       const provider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter })] });
