@@ -260,7 +260,8 @@ export function pinRecord(timeMs: number | undefined, context: SpanContext | und
 /**
  * @internal The slot where `@opentelemetry/api` 1.x keeps its globals (the context manager, the tracer provider, ...):
  * `Symbol.for('opentelemetry.js.api.<major>')`, read by the API's own lookup first. Until something registers a global
- * there, no span can be active (the API's context is then always the root one).
+ * there, no span can be active (the API's context is then always the root one). The `1` is the major of the
+ * `@opentelemetry/api` perflog depends on; test/otel-integration.test.ts fails if the API keeps its globals elsewhere.
  */
 export const OTEL_API_GLOBAL = Symbol.for('opentelemetry.js.api.1');
 

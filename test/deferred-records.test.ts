@@ -97,6 +97,31 @@ describe('deferred records (adapters\' calls)', () => {
     expect(lines.join('\n').length).to.be.above(2 * 65_536);
   });
 
+  it('keeps a call that ends while the batch is written for the next batch, once', async () => {
+    let llm: LlmPerformanceMonitor | undefined;
+    const values = [0, 0.25, Number.NaN, 1, 2, 3, Number.NaN, Number.NaN, 0];
+    // a monitor registered in place of the built-in one, whose record ends another call (as a sink that records would)
+    test.factory.registerMonitorType('llm', (writer) => new (class extends LlmPerformanceMonitor {
+      override recordLlmCall(record: LlmCallRecord): void {
+        super.recordLlmCall(record);
+        if (record.model === 'first') {
+          values[0] = performance.now();
+          test.factory.deferLlmCall(llm!, 'during', 'p', undefined, values);
+        }
+      }
+    })(writer));
+    llm = test.factory.createMonitor('llm');
+    for (const model of ['first', 'second']) {
+      values[0] = performance.now();
+      test.factory.deferLlmCall(llm, model, 'p', undefined, values);
+    }
+    await test.factory.flush();
+    expect((await records(test.baseDir, 'llm')).map((record) => record['model'])).to.deep.equal(['first', 'second']);
+    await test.factory.flush();
+    expect((await records(test.baseDir, 'llm')).map((record) => record['model'])).to.deep.equal(['first', 'second', 'during']);
+    expect(test.factory.stats()).to.include({ recordsWritten: 3, recordsDropped: 0 });
+  });
+
   it(`writes the batch at once when ${MAX_DEFERRED_RECORDS} records wait, and one that throws is reported and stops no other`, () => {
     const written: string[] = [];
     const failures: unknown[] = [];

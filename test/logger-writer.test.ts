@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import type { Attributes } from '../src/index.js';
 import { PerflogRecordError, PerformanceMonitorFactory } from '../src/index.js';
+import { fixture, runNode } from './helpers/files.js';
 import { logFiles, makeTempDir, rawLines, records, removeDir, testFactory, useTempFactory } from './helpers.js';
 
 const silentDiag: DiagLogger = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, verbose: () => {} };
@@ -153,6 +154,17 @@ describe('ModuleMetricWriter', () => {
           await removeDir(dir);
         }
       }), { numRuns: 150 });
+    });
+  });
+
+  describe('trace ids', () => {
+    it('gives a record the active span\'s ids once the app registers a context manager, whenever it does (a child process)', async () => {
+      const child = await runNode(fixture('otel-global-later.ts'), [JSON.stringify({ baseDir: test.baseDir })]);
+      expect(child.code, child.stderr).to.equal(0);
+      const written = await records(test.baseDir, 'tool');
+      expect(written.map((record) => [record['tool'], record['span_id']])).to.deep.equal([
+        ['before', undefined], ['registered', 'b7ad6b7169203331'], ['disabled', undefined], ['registered-again', 'b7ad6b7169203331'],
+      ]);
     });
   });
 

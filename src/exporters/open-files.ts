@@ -87,15 +87,18 @@ export class OpenFiles {
 
   /** Writes out the owner's deferred records, then what every file of this owner buffers. */
   flushSync(): void {
-    if (this.#beforeFlush !== undefined && !this.#isWritingBeforeFlush) {
-      this.#isWritingBeforeFlush = true;
-      try {
-        this.#beforeFlush();
-      } finally {
-        this.#isWritingBeforeFlush = false;
+    try {
+      if (this.#beforeFlush !== undefined && !this.#isWritingBeforeFlush) {
+        this.#isWritingBeforeFlush = true;
+        try {
+          this.#beforeFlush();
+        } finally {
+          this.#isWritingBeforeFlush = false;
+        }
       }
+    } finally {
+      for (const file of this.#files) file.flushSync();
     }
-    for (const file of this.#files) file.flushSync();
     if (this.#files.size === 0) unfollow(this);
   }
 }

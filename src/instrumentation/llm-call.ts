@@ -100,22 +100,26 @@ export class LlmCall implements PendingCall {
     try {
       const factory = monitors.factory;
       factory.untrackPendingCall(this);
-      // the monitor first: making it may run code (a registered monitor type) that ends another call
+      // Everything that may run code first (making the monitor runs a registered monitor type's maker; the error's
+      // name and the library's timing may be getters), since that code may end another call and fill callValues.
       const llm = monitors.llm;
       const errorType = outcome?.errorType ?? this.failure;
       const error = errorType ?? (outcome?.error !== undefined ? errorName(outcome.error) : undefined);
+      const flags = (this.isStream ? STREAM_FLAG : 0) | (outcome?.aborted === true || isAbortError(outcome?.error) ? ABORTED_FLAG : 0);
+      const responseTime = timing?.durationSeconds ?? secondsBetween(this.#startMs, endMs);
+      const timeToFirstToken = !this.isStream ? Number.NaN : timing !== undefined ? timing.firstOutputSeconds ?? Number.NaN
+        : this.#firstOutputMs !== undefined ? secondsBetween(this.#startMs, this.#firstOutputMs) : Number.NaN;
       const usage = this.usage;
       const values = callValues;
       values[END_MS] = endMs;
-      values[RESPONSE_TIME] = timing?.durationSeconds ?? secondsBetween(this.#startMs, endMs);
-      values[TIME_TO_FIRST_TOKEN] = !this.isStream ? Number.NaN : timing !== undefined ? timing.firstOutputSeconds ?? Number.NaN
-        : this.#firstOutputMs !== undefined ? secondsBetween(this.#startMs, this.#firstOutputMs) : Number.NaN;
+      values[RESPONSE_TIME] = responseTime;
+      values[TIME_TO_FIRST_TOKEN] = timeToFirstToken;
       values[PROMPT_TOKENS] = usage?.promptTokens ?? Number.NaN;
       values[COMPLETION_TOKENS] = usage?.completionTokens ?? Number.NaN;
       values[TOTAL_TOKENS] = usage?.totalTokens ?? Number.NaN;
       values[CACHED_TOKENS] = usage?.cachedTokens ?? Number.NaN;
       values[REASONING_TOKENS] = usage?.reasoningTokens ?? Number.NaN;
-      values[FLAGS] = (this.isStream ? STREAM_FLAG : 0) | (outcome?.aborted === true || isAbortError(outcome?.error) ? ABORTED_FLAG : 0);
+      values[FLAGS] = flags;
       factory.deferLlmCall(llm, this.model, this.provider, error, values);
     } catch (error) {
       reportFailure(() => monitors.factory, 'llm_call', error);
