@@ -98,7 +98,6 @@ describe('deferred records (adapters\' calls)', () => {
   });
 
   it('keeps a call that ends while the batch is written for the next batch, once', async () => {
-    let llm: LlmPerformanceMonitor | undefined;
     const values = [0, 0.25, Number.NaN, 1, 2, 3, Number.NaN, Number.NaN, 0];
     // a monitor registered in place of the built-in one, whose record ends another call (as a sink that records would)
     test.factory.registerMonitorType('llm', (writer) => new (class extends LlmPerformanceMonitor {
@@ -106,11 +105,11 @@ describe('deferred records (adapters\' calls)', () => {
         super.recordLlmCall(record);
         if (record.model === 'first') {
           values[0] = performance.now();
-          test.factory.deferLlmCall(llm!, 'during', 'p', undefined, values);
+          test.factory.deferLlmCall(this, 'during', 'p', undefined, values);
         }
       }
     })(writer));
-    llm = test.factory.createMonitor('llm');
+    const llm = test.factory.createMonitor('llm');
     for (const model of ['first', 'second']) {
       values[0] = performance.now();
       test.factory.deferLlmCall(llm, model, 'p', undefined, values);
