@@ -7,8 +7,8 @@
  */
 import type { SpanContext } from '@opentelemetry/api';
 import { INVALID_SPAN_CONTEXT, diag } from '@opentelemetry/api';
-import { performance } from 'node:perf_hooks';
 import { isMainThread } from 'node:worker_threads';
+import { monotonicMs } from './clock.js';
 import type { OpenFiles } from './exporters/open-files.js';
 import type { CallRecorder } from './llm-call-values.js';
 import { CALL_SLOTS, END_MS, recordCallValues } from './llm-call-values.js';
@@ -89,7 +89,7 @@ export class DeferredRecords {
     const outerContext = recordSpanContext.current;
     const { numbers, texts, monitors, contexts } = batch;
     // one wall-clock reading per batch: each record's time is its end on the monotonic clock, moved onto the wall clock
-    const wallMinusMonotonicMs = Date.now() - performance.now();
+    const wallMinusMonotonicMs = Date.now() - monotonicMs();
     try {
       for (let i = 0; i < monitors.length; i++) {
         const at = i * CALL_SLOTS;

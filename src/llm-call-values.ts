@@ -6,7 +6,7 @@
  */
 import type { AttributeValue, LlmCallRecord } from './interfaces.js';
 
-/** The slots of one call's numbers, in order. */
+/** The slots of one call's numbers, in order: `END_MS` is `monotonicMs()` (clock.ts) when the call ended. */
 export const END_MS = 0;
 export const RESPONSE_TIME = 1;
 export const TIME_TO_FIRST_TOKEN = 2;

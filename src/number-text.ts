@@ -40,7 +40,7 @@ export function epochSecondsText(ms: number): string {
 }
 
 /**
- * Seconds from `startMs` to `endMs` (both `performance.now()`), rounded to whole nanoseconds: finer than the clock,
+ * Seconds from `startMs` to `endMs` (both on one monotonic clock, in ms: `performance.now()`, `monotonicMs()`), rounded to whole nanoseconds: finer than the clock,
  * and `numberText` then prints it without the double conversion.
  */
 export function secondsBetween(startMs: number, endMs: number): number {

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { context, trace } from '@opentelemetry/api';
 import { expect } from 'chai';
 import OpenAI from 'openai';
+import { monotonicMs } from '../src/clock.js';
 import { DeferredRecords, MAX_DEFERRED_RECORDS } from '../src/deferred-records.js';
 import { OpenFiles } from '../src/exporters/open-files.js';
 import { LlmPerformanceMonitor } from '../src/index.js';
@@ -86,7 +87,7 @@ describe('deferred records (adapters\' calls)', () => {
     const values = [0, 0.25, Number.NaN, 10, 20, 30, Number.NaN, Number.NaN, 0];
     const model = 'm'.repeat(200); // 400 lines of about 400 characters: 2.4 buffers
     for (let i = 0; i < 400; i++) {
-      values[0] = performance.now();
+      values[0] = monotonicMs();
       test.factory.deferLlmCall(llm, model, 'p', undefined, values);
     }
     await test.factory.flush();
@@ -104,14 +105,14 @@ describe('deferred records (adapters\' calls)', () => {
       override recordLlmCall(record: LlmCallRecord): void {
         super.recordLlmCall(record);
         if (record.model === 'first') {
-          values[0] = performance.now();
+          values[0] = monotonicMs();
           test.factory.deferLlmCall(this, 'during', 'p', undefined, values);
         }
       }
     })(writer));
     const llm = test.factory.createMonitor('llm');
     for (const model of ['first', 'second']) {
-      values[0] = performance.now();
+      values[0] = monotonicMs();
       test.factory.deferLlmCall(llm, model, 'p', undefined, values);
     }
     await test.factory.flush();
@@ -134,7 +135,7 @@ describe('deferred records (adapters\' calls)', () => {
     };
     const values = [0, 0.5, Number.NaN, 1, 2, 3, Number.NaN, Number.NaN, 0];
     for (let i = 0; i < MAX_DEFERRED_RECORDS; i++) {
-      values[0] = performance.now();
+      values[0] = monotonicMs();
       queue.add(llm, String(i), 'p', undefined, values, false);
       expect(written).to.have.length(i === MAX_DEFERRED_RECORDS - 1 ? MAX_DEFERRED_RECORDS : 0); // synchronous: no timer ran
     }

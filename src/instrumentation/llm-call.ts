@@ -2,7 +2,7 @@
  * One language-model call in flight: it writes exactly one `llm_call` record, however the call ends (response,
  * error, early exit, abort, or abandonment noticed by `flush()` / `shutdown()`).
  */
-import { performance } from 'node:perf_hooks';
+import { monotonicMs } from '../clock.js';
 import type { PendingCall } from '../pending-calls.js';
 import type { AdapterMonitors } from './shared.js';
 import { UNKNOWN, errorName, isAbortError, reportFailure } from './shared.js';
@@ -45,7 +45,7 @@ export class LlmCall implements PendingCall {
   /** An error type reported inside a successful response (a stream's error event); the call then fails. */
   failure: string | undefined;
   readonly #monitors: AdapterMonitors;
-  readonly #startMs = performance.now();
+  readonly #startMs = monotonicMs();
   #firstOutputMs: number | undefined;
   #isDone = false;
 
@@ -83,7 +83,7 @@ export class LlmCall implements PendingCall {
 
   /** Notes that output arrived now (the first call fixes `time_to_first_token`). */
   markOutput(): void {
-    this.#firstOutputMs ??= performance.now();
+    this.#firstOutputMs ??= monotonicMs();
   }
 
   /**
@@ -94,7 +94,7 @@ export class LlmCall implements PendingCall {
   end(outcome?: CallOutcome, timing?: { durationSeconds: number; firstOutputSeconds: number | undefined }): void {
     if (this.#isDone) return;
     this.#isDone = true;
-    const endMs = performance.now();
+    const endMs = monotonicMs();
     this.whenBusyAtFlush = undefined;
     const monitors = this.#monitors;
     try {
