@@ -87,16 +87,12 @@ export class OpenFiles {
 
   /** Writes out the owner's deferred records, then what every file of this owner buffers. */
   flushSync(): void {
+    const isOutermost = !this.#isWritingBeforeFlush;
+    this.#isWritingBeforeFlush = true;
     try {
-      if (this.#beforeFlush !== undefined && !this.#isWritingBeforeFlush) {
-        this.#isWritingBeforeFlush = true;
-        try {
-          this.#beforeFlush();
-        } finally {
-          this.#isWritingBeforeFlush = false;
-        }
-      }
+      this.#beforeFlush?.(); // a nested flush finds the batch being written and writes nothing twice
     } finally {
+      if (isOutermost) this.#isWritingBeforeFlush = false;
       for (const file of this.#files) file.flushSync();
     }
     if (this.#files.size === 0) unfollow(this);

@@ -100,7 +100,6 @@ class ApiCall extends LlmCall {
     promise[OBSERVER] = this;
     promise.parse = parseObserved;
     promise.asResponse = asResponseObserved;
-    this.whenBusyAtFlush = this;
   }
 
   override end(outcome?: CallOutcome, timing?: { durationSeconds: number; firstOutputSeconds: number | undefined }): void {
@@ -109,7 +108,7 @@ class ApiCall extends LlmCall {
   }
 
   /** `flush()` found the call busy: from now on, a response nobody parses makes it idle, a failed request ends it. */
-  watchResponse(): void {
+  protected override watchResponse(): void {
     const promise = this.#promise;
     if (this.#isWatching || promise === undefined) return;
     this.#isWatching = true;

@@ -35,8 +35,6 @@ export class LlmCall implements PendingCall {
   readonly provider: string;
   /** Whether the call returns a stream (adds `stream: true` and `time_to_first_token`). */
   isStream = false;
-  /** @internal What `flush()` tells when it finds the call busy: the adapter then watches for its response. */
-  whenBusyAtFlush: { watchResponse(): void } | undefined;
   /** @internal The slot of the factory's pending calls that holds this call. */
   pendingSlot = -1;
   /** Whether something is in flight (the request, or a stream's `next()`): `flush()` leaves such a call alone. */
@@ -68,12 +66,8 @@ export class LlmCall implements PendingCall {
    */
   setModel(model: unknown): void {
     if (typeof model !== 'string' || model === '') return;
-    if (model === lastResponseModel) {
-      this.model = lastResponseModel;
-    } else {
-      lastResponseModel = model;
-      this.model = model;
-    }
+    if (model !== lastResponseModel) lastResponseModel = model;
+    this.model = lastResponseModel;
   }
 
   /** Whether output arrived (a stream's first output chunk was seen). */
@@ -95,7 +89,6 @@ export class LlmCall implements PendingCall {
     if (this.#isDone) return;
     this.#isDone = true;
     const endMs = monotonicMs();
-    this.whenBusyAtFlush = undefined;
     const monitors = this.#monitors;
     try {
       const factory = monitors.factory;
@@ -137,6 +130,12 @@ export class LlmCall implements PendingCall {
    */
   settle(isShutdown: boolean): void {
     if (isShutdown || !this.isBusy) this.end({ aborted: this.isStream || this.isBusy });
-    else this.whenBusyAtFlush?.watchResponse();
+    else this.watchResponse();
   }
+
+  /**
+   * `flush()` found the call busy: an adapter that can tell when the response arrives starts watching for it here
+   * (api-promise.ts); by default there is nothing to watch.
+   */
+  protected watchResponse(): void {}
 }
