@@ -21,6 +21,13 @@ export const CHUNK_BYTES = MAX_RECORD_BYTES;
  * for a moment after the rename (it has the old file open).
  */
 export const ROTATED_GRACE_MILLIS = 2000;
+/**
+ * How far a file's mtime may lag the moment it was written, as `Date.now()` sees it: file systems stamp times from
+ * a coarse clock (on Linux up to a scheduler tick behind, measured here at 6.5 ms; whole seconds on some, two on FAT).
+ * A file counts as written after shipping started if its mtime is at most this much before the start, so a burst
+ * that rotates within milliseconds of the start is not skipped.
+ */
+export const FILE_CLOCK_SLACK_MILLIS = 2000;
 
 /** One stream's share of a batch: where that stream stands once the batch is delivered. */
 interface BatchPart {
@@ -171,7 +178,7 @@ export class FileTailer {
     if (stream === undefined || name.endsWith('.gz')) return false;
     const positions = isShipping ? this.#positions : await this.#saved();
     const state = positions.streams.get(stream);
-    if (state === undefined) return name === stream || file.mtimeMs > positions.startedMs - 1;
+    if (state === undefined) return name === stream || file.mtimeMs > positions.startedMs - FILE_CLOCK_SLACK_MILLIS;
     if (state.ino === String(file.ino)) return state.offset < Number(file.size);
     if (state.ino === '') return file.mtimeMs > state.mtimeMs;
     if (name === stream) return true; // the active file is never older than the one being shipped
@@ -223,7 +230,7 @@ export class FileTailer {
   /** One chunk of `stream` (at most `budget` bytes) appended to `lines`; `full` when its next line does not fit. */
   async #read(stream: string, budget: number, lines: string[]): Promise<BatchPart | undefined | 'full'> {
     const streams = this.#positions.streams;
-    let state = streams.get(stream) ?? waiting(this.#positions.startedMs - 1);
+    let state = streams.get(stream) ?? waiting(this.#positions.startedMs - FILE_CLOCK_SLACK_MILLIS);
     let relisted = false;
     for (let hops = 0; hops < 10_000; hops++) {
       const rotated = this.#rotated.get(stream) ?? [];

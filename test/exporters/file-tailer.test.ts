@@ -49,6 +49,20 @@ describe('FileTailer (through the OTLP shipper): rotation, restarts, retention a
     expect(factory.stats().recordsExported).to.be.at.least(3000);
   });
 
+  it('ships a file written just after its start that the file system stamped a few ms before it (a coarse file clock)', async () => {
+    const before = Date.now();
+    const factory = make({ file: { rotateInterval: 'none' } });
+    const rotated = join(baseDir, 'logs', 'app_metrics.log.2026-11-30.001'); // another process's burst, rotated at once
+    await mkdir(join(baseDir, 'logs'), { recursive: true });
+    await appendFile(rotated, range(0, 10).map(counterLine).join(''));
+    const stamped = new Date(before - 7); // Linux stamps files from a clock up to a scheduler tick behind Date.now()
+    await utimes(rotated, stamped, stamped);
+    const writer = factory.getWriter('app');
+    for (let seq = 10; seq < 20; seq++) writer.logCounter('tick', 1, { seq });
+    await waitFor(() => new Set(seqs()).size >= 20);
+    expect(distinct()).to.deep.equal(range(0, 20));
+  });
+
   it('ships what a process wrote while the collector was down, rotated files included, once the app restarts', async () => {
     await receiver.stop();
     const child = await runNode(fixture('otlp-writer.ts'), [baseDir, receiver.url, '0', '1500', '0.05', '500'], { cwd: baseDir });
