@@ -14,6 +14,7 @@ import { TestContextManager } from './helpers/context-manager.js';
 import { fixture, runNode } from './helpers/files.js';
 import { useFakeLlm } from './helpers/llm.js';
 import { makeTempDir, rawLines, records, removeDir, testFactory } from './helpers.js';
+import { waitFor } from './helpers/wait.js';
 
 const SPAN = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 };
 const messages = [{ role: 'user' as const, content: 'hi' }];
@@ -25,7 +26,7 @@ describe('deferred records (adapters\' calls)', () => {
   it('writes a call\'s record with the file buffer\'s timer, without flush()', async () => {
     await client().chat.completions.create({ model: 'gpt-4o-mini', messages });
     expect(await records(test.baseDir, 'llm')).to.have.length(0); // waiting in the batch: nothing written yet
-    await sleep(350); // the 100 ms flush timer
+    await waitFor(async () => (await records(test.baseDir, 'llm')).length > 0); // the 100 ms flush timer
     expect(await records(test.baseDir, 'llm')).to.have.length(1);
   });
 
