@@ -40,8 +40,8 @@ export function epochSecondsText(ms: number): string {
 }
 
 /**
- * Seconds from `startMs` to `endMs` (both on one monotonic clock, in ms: `performance.now()`, `monotonicMs()`), rounded to whole nanoseconds: finer than the clock,
- * and `numberText` then prints it without the double conversion.
+ * Seconds from `startMs` to `endMs` (both in ms on one monotonic clock: `performance.now()`, `monotonicMs()`), rounded
+ * to whole nanoseconds: finer than the clock, and `numberText` then prints it without the double conversion.
  */
 export function secondsBetween(startMs: number, endMs: number): number {
   return Math.round((endMs - startMs) * 1e6) / 1e9;

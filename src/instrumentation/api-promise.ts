@@ -131,7 +131,7 @@ function parseObserved(this: ApiPromiseLike): Promise<unknown> {
     // before the app's (the SDK's then() parses first), records the call before the app's callbacks run. It swallows
     // nothing the app sees: the app's own reactions still get the value or the error.
     parsed.then((result) => {
-      handleParsed(result, call, call.onParsed);
+      handleParsed(result, call);
     }, (error: unknown) => {
       call.isBusy = false;
       call.end({ error });
@@ -157,16 +157,16 @@ function asResponseObserved(this: ApiPromiseLike): Promise<unknown> {
 /** Hooks the lazy `APIPromise` without parsing anything itself (see `ApiCall`). */
 function observeApiPromise(promise: unknown, call: ApiCall): void {
   if (!isApiPromise(promise)) {
-    if (promise instanceof Promise) promise.then((result) => handleParsed(result, call, call.onParsed), (error: unknown) => call.end({ error }));
+    if (promise instanceof Promise) promise.then((result) => handleParsed(result, call), (error: unknown) => call.end({ error }));
     return;
   }
   call.observe(promise);
 }
 
-/** Runs `onParsed`; a failure in it is perflog's, so it is reported and the call still recorded once. */
-function handleParsed(result: unknown, call: LlmCall, onParsed: ParsedHandler): void {
+/** Runs the call's `onParsed`; a failure in it is perflog's, so it is reported and the call still recorded once. */
+function handleParsed(result: unknown, call: ApiCall): void {
   try {
-    onParsed(result, call);
+    call.onParsed(result, call);
   } catch (error) {
     call.reportInternalFailure(error);
     call.end();
